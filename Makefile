@@ -1,0 +1,42 @@
+# Two commands do all the set-up: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+OUT    ?= out
+MEETINGS := $(sort $(dir $(wildcard data/*/meeting.yaml)))
+
+.PHONY: demo test setup system-deps bench lock templates clean
+
+demo: setup
+	$(BIN)/reportgen build $(MEETINGS) -o $(OUT)
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+bench: setup
+	$(BIN)/python benchmarks/run.py
+
+setup: system-deps $(STAMP)
+
+# Debian packages: LibreOffice (docx -> PDF for the agenda pack), Liberation
+# fonts (metric-compatible Arial with Welsh glyphs) and poppler (pdftoppm).
+system-deps:
+	@bash scripts/system-deps.sh
+
+$(STAMP): pyproject.toml requirements.lock requirements-test.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements.lock -r requirements-test.lock
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+# Rebuild the house-style .docx templates from code (scripts/build_templates.py).
+templates: setup
+	$(BIN)/python scripts/build_templates.py
+
+lock: setup
+	$(BIN)/pip freeze --exclude-editable | grep -v -E '^(hypothesis|pytest|iniconfig|pluggy|sortedcontainers|Pygments)==' > requirements.lock.new
+	@echo "review requirements.lock.new, then move it over requirements.lock"
+
+clean:
+	rm -rf $(OUT) .pytest_cache

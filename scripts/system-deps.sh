@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian packages reportgen needs when they are missing.
+# As root it uses apt-get; otherwise it says what to run and carries on
+# (reportgen still builds everything but the LibreOffice agenda pack).
+set -u
+missing=()
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
+fc-list 2>/dev/null | grep -qi "Liberation Sans" || missing+=(fonts-liberation)
+fc-list 2>/dev/null | grep -qi "DejaVu Sans" || missing+=(fonts-dejavu-core)
+command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+  echo "system-deps: installing ${missing[*]} with apt-get"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+    || { echo "system-deps: apt-get failed; install by hand: apt-get install ${missing[*]}" >&2; exit 1; }
+else
+  echo "system-deps: missing ${missing[*]}; install them with: sudo apt-get install ${missing[*]}" >&2
+fi
