@@ -1,0 +1,263 @@
+"""The plain data that flows between the pipeline stages.
+
+load (data.py) -> Dataset; score (scoring.py) -> ScoreSet; compose -> Report.
+Everything here is immutable and free of I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+
+from .periods import Period
+
+Kind = Literal["kpi", "activity"]
+Polarity = Literal["higher", "lower"]
+
+KINDS = ("kpi", "activity")
+POLARITIES = ("higher", "lower")
+UNITS = ("percent", "number", "days", "rate", "currency")
+FREQUENCIES = ("monthly", "quarterly", "annual")
+BASES = ("snapshot", "ytd", "rolling12", "period")
+FORECASTS = ("likely", "may", "unlikely")
+COMPARE_WITH = ("previous", "last_year")
+
+# Statuses, in the words a paper prints.
+GREEN, AMBER, RED = "Green", "Amber", "Red"
+NO_DATA, NO_TARGET = "No data", "No target"
+WITHIN, ABOVE, BELOW = "Within range", "Above range", "Below range"
+KPI_STATUSES = (GREEN, AMBER, RED, NO_DATA, NO_TARGET)
+ACTIVITY_STATUSES = (WITHIN, ABOVE, BELOW, NO_DATA)
+RAG = (GREEN, AMBER, RED)
+
+# Directions of travel.
+IMPROVED, DECLINED, NO_CHANGE = "Improved", "Declined", "No change"
+INCREASED, DECREASED = "Increased", "Decreased"
+
+
+@dataclass(frozen=True)
+class Band:
+    """A tolerance either side of a target: ``5%`` of the target, or ``2`` units."""
+
+    amount: float
+    relative: bool
+
+    @classmethod
+    def parse(cls, text: str) -> Band:
+        raw = text.strip()
+        relative = raw.endswith("%")
+        number = raw.rstrip("%").strip()
+        try:
+            amount = float(number)
+        except ValueError:
+            raise ValueError(
+                f"'{text}' is not a band; write a percentage of the target (e.g. 5%) "
+                "or an amount in the indicator's unit (e.g. 2)"
+            ) from None
+        if amount < 0:
+            raise ValueError(f"'{text}' is negative; a band is a tolerance of 0 or more")
+        return cls(amount, relative)
+
+    def __str__(self) -> str:
+        text = f"{self.amount:g}"
+        return f"{text}%" if self.relative else text
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A RAG rule by tolerance bands: Green within ``green``, Amber within ``amber``."""
+
+    green: Band = Band(0.0, False)
+    amber: Band | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> Rule:
+        """Read ``green=0,amber=10%`` (either part may be left out)."""
+        parts: dict[str, Band] = {}
+        for item in filter(None, (p.strip() for p in text.split(","))):
+            name, sep, value = item.partition("=")
+            name = name.strip().lower()
+            if not sep or name not in ("green", "amber"):
+                raise ValueError(f"'{item}' is not part of a rule; write e.g. green=0,amber=10%")
+            parts[name] = Band.parse(value)
+        return cls(parts.get("green", Band(0.0, False)), parts.get("amber"))
+
+    def __str__(self) -> str:
+        text = f"green={self.green}"
+        return f"{text},amber={self.amber}" if self.amber else text
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One row of the indicators table, validated."""
+
+    id: str
+    name: str
+    group: str = ""
+    kind: Kind = "kpi"
+    polarity: Polarity | None = None
+    unit: str = "number"
+    decimals: int = 0
+    frequency: str = "monthly"
+    basis: str = "snapshot"
+    target: float | None = None
+    floor: float | None = None
+    green_band: Band | None = None
+    amber_band: Band | None = None
+    expected_low: float | None = None
+    expected_high: float | None = None
+    key: bool = False
+    definition: str = ""
+    owner: str = ""
+    england: float | None = None
+    neighbours: float | None = None
+    compare_with: str = "previous"
+    order: int = 0  # position in the source file, so output keeps the author's order
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One row of the values table: an indicator's figure for one period (and cohort)."""
+
+    id: str
+    period: Period
+    value: float | None
+    cohort: str = ""
+    numerator: float | None = None
+    denominator: float | None = None
+    target: float | None = None
+    floor: float | None = None
+    commentary: str = ""
+    forecast: str = ""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Indicators and their values, as loaded and validated from one source."""
+
+    indicators: tuple[Indicator, ...]
+    observations: tuple[Observation, ...]
+    sources: tuple[str, ...] = ()  # the files read, for messages and the manifest
+
+    @property
+    def latest_period(self) -> Period | None:
+        periods = [o.period for o in self.observations if o.value is not None]
+        return max(periods) if periods else None
+
+
+@dataclass(frozen=True)
+class Point:
+    """One period of an indicator's history."""
+
+    period: Period
+    value: float | None
+    target: float | None = None
+    floor: float | None = None
+
+
+@dataclass(frozen=True)
+class Score:
+    """An indicator (or one cohort of it) rated for the reporting period."""
+
+    indicator: Indicator
+    cohort: str
+    period: Period  # the indicator's own period that the report shows
+    value: float | None
+    target: float | None
+    floor: float | None
+    status: str
+    rule: str  # how the status was reached: "floor", "bands green=0,amber=10%", "target", "range"
+    comparator_period: Period | None
+    previous_value: float | None
+    direction: str
+    forecast: str
+    forecast_given: bool  # True when the data said so, False when derived from the status
+    previous_period: Period | None
+    previous_status: str
+    commentary: str = ""
+    numerator: float | None = None
+    denominator: float | None = None
+    history: tuple[Point, ...] = ()  # oldest first, up to and including ``period``
+
+    @property
+    def id(self) -> str:
+        return self.indicator.id
+
+    @property
+    def is_rated(self) -> bool:
+        return self.status in RAG
+
+    @property
+    def period_label(self) -> str:
+        return self.period.label(self.indicator.frequency)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Counts for the reporting period, over the whole measures (cohort variants left out)."""
+
+    period: Period
+    status_counts: dict[str, int]
+    direction_counts: dict[str, int]
+    group_counts: dict[str, dict[str, int]]
+    rated: int  # Green + Amber + Red
+    no_data: int
+    kpis: int
+    activities: int
+
+
+@dataclass(frozen=True)
+class ScoreSet:
+    """Every indicator scored for one reporting period."""
+
+    period: Period
+    scores: tuple[Score, ...]
+    summary: Summary
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def measures(self) -> tuple[Score, ...]:
+        """The whole measures: one per indicator, cohort variants left out."""
+        return tuple(s for s in self.scores if not s.cohort)
+
+    @property
+    def cohort_variants(self) -> tuple[Score, ...]:
+        return tuple(s for s in self.scores if s.cohort)
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stretch of text with one emphasis."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph or a bullet of narrative: boilerplate or generated text."""
+
+    runs: tuple[Run, ...]
+    bullet: bool = False
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+
+@dataclass(frozen=True)
+class PaperFacts:
+    """What every rendered part of a paper states about its meeting."""
+
+    council: str
+    committee: str
+    meeting_date: date
+    title: str  # the report's title or subject
+    period: Period  # the reporting period
+    period_label: str  # "April 2017", "Q3 2017/18"
+    author: str  # for document metadata
+    created: datetime  # fixed build timestamp: same input, same bytes
+    appendix_letter: str = "A"
+    language: str = "en-GB"

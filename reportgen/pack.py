@@ -1,0 +1,416 @@
+"""Writing a meeting's outputs: atomically, reproducibly, and into one agenda pack.
+
+A rebuild is what users do all day while editing, so every output of a meeting is
+made in a hidden folder beside the target and swapped into place only once all
+of them are complete (``Staging``). Everything that ends up in a file is derived
+from the inputs and one build date (``build_date``), never from the clock, so the
+same inputs give the same bytes and a published paper can be checked later
+against its ``manifest.json``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import zipfile
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, time, timezone
+from importlib import metadata
+from pathlib import Path
+
+from lxml import etree
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, BooleanObject, ByteStringObject, NameObject, TextStringObject
+
+from . import __version__
+from .errors import RenderError
+
+LIBRARIES = ("python-docx", "docxtpl", "reportlab", "pandas", "matplotlib", "openpyxl", "pypdf")
+INSTALL_LIBREOFFICE = "apt-get install libreoffice-writer-nogui"
+# LibreOffice 7.4+ reads filter options as JSON; tagged PDF gives screen readers
+# the headings, lists and tables of the cover report.
+PDF_FILTER = 'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}'
+ZIP_EPOCH = datetime(1980, 1, 1, tzinfo=timezone.utc)  # the earliest time a zip can hold
+
+
+class LibreOfficeMissing(RenderError):
+    """soffice is not installed, so the cover report cannot be converted to PDF."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "LibreOffice (soffice) is not installed, so the agenda pack PDF was not made; "
+            f"install it with: {INSTALL_LIBREOFFICE}"
+        )
+
+
+# --- the build date ---------------------------------------------------------
+
+
+def build_date(meeting_date: date) -> datetime:
+    """The one timestamp every output carries: SOURCE_DATE_EPOCH if set, else the meeting day."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            raise RenderError(
+                f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds since 1970"
+            ) from None
+    return datetime.combine(meeting_date, time(0, 0), tzinfo=timezone.utc)
+
+
+def _utc(when: datetime) -> datetime:
+    """Naive datetimes are taken as UTC, so that the result never depends on the machine's zone."""
+    if when.tzinfo is None:
+        return when.replace(tzinfo=timezone.utc)
+    return when.astimezone(timezone.utc)
+
+
+# --- atomic writing -----------------------------------------------------------
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that a reader sees the old file or the new one, never half."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        # mkstemp makes the file private (0600); give it the permissions open() would.
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class Staging:
+    """Build one meeting's outputs in a hidden folder, then swap it in for ``target``.
+
+    ``with Staging(out / "kent-scs-2017-06") as stage:`` write into ``stage.path``;
+    when the block ends normally the folder replaces the target, and when it raises
+    the folder is removed and the previous target is left as it was.
+    """
+
+    def __init__(self, target: Path):
+        self.target = Path(target)
+        self.path: Path | None = None
+
+    def __enter__(self) -> Staging:
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        self.path = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.tmp-", dir=self.target.parent))
+        os.chmod(self.path, 0o777 & ~_umask())  # mkdtemp's 0700 would hide the pack from colleagues
+        return self
+
+    def write_bytes(self, name: str, data: bytes) -> Path:
+        assert self.path is not None, "use Staging in a with block"
+        path = self.path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        return path
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        assert self.path is not None
+        try:
+            if exc_type is None:
+                self._swap()
+        finally:
+            shutil.rmtree(self.path, ignore_errors=True)
+        return False
+
+    def _swap(self) -> None:
+        # POSIX cannot atomically replace a non-empty folder, so the old one is moved
+        # aside first and moved back if the new one cannot take its place.
+        assert self.path is not None
+        old = self.path.with_name(self.path.name.replace(".tmp-", ".old-", 1))
+        had_old = os.path.lexists(self.target)
+        if had_old:
+            os.rename(self.target, old)
+        try:
+            os.rename(self.path, self.target)
+        except BaseException:
+            if had_old:
+                os.rename(old, self.target)
+            raise
+        if had_old:
+            if old.is_dir() and not old.is_symlink():
+                shutil.rmtree(old)
+            else:
+                old.unlink()
+
+
+# --- docx to PDF with LibreOffice ------------------------------------------
+
+
+def find_soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def convert_docx_to_pdf(docx: Path, pdf: Path, timeout: float = 120) -> Path:
+    """Convert ``docx`` to a tagged PDF at ``pdf`` with headless LibreOffice.
+
+    Each call has its own LibreOffice user profile: two soffice processes sharing
+    one profile block each other, so parallel builds would fail or hang.
+    """
+    soffice = find_soffice()
+    if soffice is None:
+        raise LibreOfficeMissing()
+    docx, pdf = Path(docx), Path(pdf)
+    if not docx.is_file():
+        raise RenderError(f"{docx}: no such file to convert to PDF")
+    with tempfile.TemporaryDirectory(prefix="reportgen-soffice-") as tmp:
+        outdir = Path(tmp) / "out"
+        command = [
+            soffice,
+            f"-env:UserInstallation={(Path(tmp) / 'profile').as_uri()}",
+            "--headless", "--norestore", "--nolockcheck",
+            "--convert-to", PDF_FILTER, "--outdir", str(outdir), str(docx.resolve()),
+        ]
+        returncode, output = _run(command, timeout, docx)
+        made = outdir / f"{docx.stem}.pdf"
+        # soffice exits 0 even when it could not load the file, so the PDF itself is the test.
+        if returncode != 0 or not made.is_file() or made.stat().st_size == 0:
+            raise RenderError(
+                f"{docx}: LibreOffice could not convert it to PDF (exit code {returncode}):\n{output}"
+            )
+        atomic_write_bytes(pdf, made.read_bytes())
+    return pdf
+
+
+def _run(command: list[str], timeout: float, docx: Path) -> tuple[int, str]:
+    # A new session lets a timeout kill soffice.bin too, not only the oosplash launcher.
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+    )
+    try:
+        out, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        out, err = process.communicate()
+        raise RenderError(
+            f"{docx}: LibreOffice did not finish converting it to PDF within {timeout:g} s:\n"
+            + _decode(err, out)
+        ) from None
+    return process.returncode, _decode(err, out)
+
+
+def _decode(err: bytes, out: bytes) -> str:
+    text = (err or b"").decode("utf-8", "replace").strip() or (out or b"").decode("utf-8", "replace").strip()
+    return text or "(LibreOffice printed nothing)"
+
+
+# --- the agenda pack ------------------------------------------------------------
+
+
+def _pdf_date(when: datetime) -> str:
+    return _utc(when).strftime("D:%Y%m%d%H%M%S+00'00'")
+
+
+def merge_pdfs(
+    parts: list[tuple[str, Path]],
+    out: Path,
+    *,
+    title: str,
+    author: str,
+    subject: str,
+    language: str,
+    created: datetime,
+) -> int:
+    """Write the parts, in order, as one PDF with a bookmark per part; return its page count.
+
+    Each part's own bookmarks are nested under its bookmark, page labels run 1..n
+    through the whole pack, and the file identifier is a hash of the inputs, so the
+    same parts give the same bytes.
+    """
+    if not parts:
+        raise RenderError("an agenda pack needs at least one part")
+    writer = PdfWriter()
+    for part_title, path in parts:
+        data = Path(path).read_bytes()
+        try:
+            writer.append(PdfReader(io.BytesIO(data)), outline_item=part_title, import_outline=True)
+        except Exception as error:  # pypdf raises many kinds for a damaged file
+            raise RenderError(f"{path}: cannot be read as a PDF for the agenda pack: {error}") from None
+    pages = len(writer.pages)
+    writer.set_page_label(0, pages - 1, style="/D", start=1)
+    _set_pack_metadata(writer, title, author, subject, language, created)
+    atomic_write_bytes(Path(out), _write_with_fixed_id(writer))
+    return pages
+
+
+def _write_with_fixed_id(writer: PdfWriter) -> bytes:
+    # pypdf leaves /ID out or makes it random. Hashing the written pack rather than
+    # the parts keeps it stable when LibreOffice stamps a new date and /ID on each
+    # conversion of an unchanged report: only its info dictionary, dropped here, differs.
+    first = io.BytesIO()
+    writer.write(first)
+    file_id = ByteStringObject(hashlib.sha256(first.getvalue()).digest()[:16])
+    writer._ID = ArrayObject([file_id, file_id])
+    final = io.BytesIO()
+    writer.write(final)
+    return final.getvalue()
+
+
+def _set_pack_metadata(writer: PdfWriter, title, author, subject, language, created) -> None:
+    stamp = _pdf_date(created)
+    info = {
+        "/Title": title, "/Author": author, "/Subject": subject,
+        "/Creator": "reportgen", "/Producer": f"reportgen {__version__} (pypdf)",
+        "/CreationDate": stamp, "/ModDate": stamp,
+    }
+    writer.add_metadata(info)
+    root = writer._root_object
+    root[NameObject("/Lang")] = TextStringObject(language)
+    root.pop(NameObject("/Metadata"), None)  # no XMP that could disagree with the info above
+    writer.page_mode = "/UseOutlines"
+    # Viewers then show the title, not the file name (an accessibility requirement).
+    writer.create_viewer_preferences()[NameObject("/DisplayDocTitle")] = BooleanObject(True)
+
+
+# --- reproducible docx / xlsx -----------------------------------------------------
+
+_NS = {
+    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "xsi": "http://www.w3.org/2001/XMLSchema-instance",
+}
+_COMMENT_DATE = re.compile(rb'(w:date=")[^"]*(")')
+
+
+def normalise_docx(data: bytes, when: datetime) -> bytes:
+    """Rewrite a .docx (or any OOXML zip: .xlsx too) so the same content gives the same bytes.
+
+    Fixed: zip member times, member order, compression and permissions; the core
+    properties' created/modified dates, lastModifiedBy and revision; and the
+    comment dates python-docx takes from the clock. (python-docx and docxtpl make
+    no other random or clock-based ids: relationship and drawing ids are counters.)
+    """
+    when = max(_utc(when), ZIP_EPOCH)
+    source = zipfile.ZipFile(io.BytesIO(data))
+    names = sorted(source.namelist(), key=lambda n: (n != "[Content_Types].xml", n != "_rels/.rels", n))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as target:
+        for name in names:
+            content = source.read(name)
+            if name == "docProps/core.xml":
+                content = _fix_core_properties(content, when)
+            elif name == "word/comments.xml":
+                content = _COMMENT_DATE.sub(rb"\g<1>" + _w3cdtf(when).encode() + rb"\g<2>", content)
+            target.writestr(_zip_info(name, when), content, zipfile.ZIP_DEFLATED, 6)
+    return buffer.getvalue()
+
+
+normalise_ooxml = normalise_docx
+
+
+def _zip_info(name: str, when: datetime) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=when.timetuple()[:6])
+    info.create_system = 3  # Unix, whatever machine builds it
+    info.external_attr = 0o644 << 16
+    return info
+
+
+def _w3cdtf(when: datetime) -> str:
+    return _utc(when).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _fix_core_properties(content: bytes, when: datetime) -> bytes:
+    root = etree.fromstring(content)
+    stamp = _w3cdtf(when)
+    for tag in ("created", "modified"):
+        element = _child(root, "dcterms", tag)
+        element.text = stamp
+        element.set(f"{{{_NS['xsi']}}}type", "dcterms:W3CDTF")
+    _child(root, "cp", "lastModifiedBy").text = "reportgen"
+    _child(root, "cp", "revision").text = "1"
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _child(root: etree._Element, prefix: str, tag: str) -> etree._Element:
+    name = f"{{{_NS[prefix]}}}{tag}"
+    element = root.find(name)
+    if element is None:
+        element = etree.SubElement(root, name, nsmap={prefix: _NS[prefix]})
+    return element
+
+
+# --- manifest ---------------------------------------------------------------------
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def library_versions() -> dict[str, str]:
+    versions = {}
+    for name in LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def _relative(path: Path, base: Path) -> str:
+    # relpath walks up with '..' where an input lies outside the base (shared templates);
+    # resolving first keeps symlinks and './' from changing the name.
+    return Path(os.path.relpath(Path(path).resolve(), Path(base).resolve())).as_posix()
+
+
+def manifest(
+    *,
+    period: str,
+    status_counts: Mapping[str, int],
+    inputs: Iterable[Path],
+    input_base: Path,
+    outputs: Iterable[Path],
+    output_base: Path,
+    built: datetime | None = None,
+    extra: Mapping[str, object] | None = None,
+) -> dict:
+    """What was built from what: versions, the sha256 of each input and output, the counts.
+
+    Paths are relative to ``input_base`` / ``output_base`` (never absolute), so the
+    manifest reads the same on any machine that builds the same inputs.
+    """
+    data: dict[str, object] = {
+        "reportgen": __version__,
+        "libraries": library_versions(),
+        "period": str(period),
+        "status_counts": {str(k): int(v) for k, v in status_counts.items()},
+        "inputs": {_relative(p, input_base): sha256_file(p) for p in inputs},
+        "outputs": {_relative(p, output_base): sha256_file(p) for p in outputs},
+    }
+    if built is not None:
+        data["build_date"] = _w3cdtf(built)
+    data.update(extra or {})
+    return data
+
+
+def manifest_bytes(data: Mapping) -> bytes:
+    return (json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def write_manifest(path: Path, data: Mapping) -> None:
+    atomic_write_bytes(Path(path), manifest_bytes(data))

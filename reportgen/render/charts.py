@@ -1,0 +1,189 @@
+"""Charts as deterministic PNG bytes (matplotlib, Agg backend, DejaVu Sans).
+
+The same data always gives the same bytes: fixed size, fixed dpi, no metadata
+(matplotlib otherwise stamps its version into the PNG), and a font that ships
+inside matplotlib itself, so a machine's installed fonts cannot change a chart.
+Colour is never the only signal: bars carry their word and count and a hatch,
+and the palette differs in lightness so it still reads when printed in grey.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..model import Point
+
+DPI = 150
+RAG_SIZE = (6.0, 3.2)  # inches
+TREND_SIZE = (9.0, 3.6)
+FONT = "DejaVu Sans"
+
+# Fill colours chosen for different lightness (relative luminance Red 0.06,
+# Green 0.26, Amber 0.52, No data 0.78), so the bars read in greyscale too.
+BAR_COLOURS = {
+    "Green": "#2E8B4A",
+    "Amber": "#F0A830",
+    "Red": "#A4161A",
+    "No data": "#D9D9D9",
+}
+BAR_HATCHES = {"Green": "", "Amber": "//", "Red": "xx", "No data": ".."}
+TEXT = "#1A1A1A"
+LINE = "#1F3A5F"  # history line: dark blue, 11:1 on white
+TARGET_COLOUR = "#2E6B30"
+FLOOR_COLOUR = "#A4161A"
+
+
+def _pyplot():
+    """Import matplotlib on first use: it costs ~0.3 s, and most commands never draw."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    return plt
+
+
+def _style() -> dict:
+    return {
+        "font.family": FONT,
+        "font.size": 9,
+        "svg.hashsalt": "reportgen",
+        "axes.edgecolor": "#595959",
+        "axes.labelcolor": TEXT,
+        "xtick.color": TEXT,
+        "ytick.color": TEXT,
+        "text.color": TEXT,
+        "hatch.linewidth": 0.8,
+    }
+
+
+def _png(fig) -> bytes:
+    buf = io.BytesIO()
+    # metadata=None-valued keys drop matplotlib's "Software" text chunk.
+    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def rag_count_chart(counts: Mapping[str, int], *, title: str) -> bytes:
+    """Bars for Green, Amber and Red (and No data when there is any), each labelled."""
+    plt = _pyplot()
+    names = ["Green", "Amber", "Red"] + (["No data"] if counts.get("No data", 0) > 0 else [])
+    values = [int(counts.get(name, 0)) for name in names]
+    with plt.rc_context(_style()):
+        fig, ax = plt.subplots(figsize=RAG_SIZE, dpi=DPI)
+        try:
+            bars = ax.bar(
+                names,
+                values,
+                color=[BAR_COLOURS[n] for n in names],
+                hatch=None,
+                edgecolor=TEXT,
+                linewidth=0.8,
+                width=0.6,
+            )
+            for bar, name in zip(bars, names):
+                bar.set_hatch(BAR_HATCHES[name])
+            top = max(values + [1])
+            ax.set_ylim(0, top * 1.25 + 0.5)
+            for bar, name, value in zip(bars, names, values):
+                # Label above the bar, dark on white: readable whatever the fill.
+                ax.text(
+                    bar.get_x() + bar.get_width() / 2,
+                    bar.get_height() + top * 0.03,
+                    f"{value} {name}",
+                    ha="center",
+                    va="bottom",
+                    fontsize=10,
+                    fontweight="bold",
+                )
+            ax.set_title(title, fontsize=11, loc="left")
+            ax.set_ylabel("Number of measures")
+            ax.yaxis.get_major_locator().set_params(integer=True)
+            ax.spines[["top", "right"]].set_visible(False)
+            fig.tight_layout()
+            return _png(fig)
+        finally:
+            plt.close(fig)
+
+
+def _tick_formatter(unit: str, decimals: int):
+    from matplotlib.ticker import FuncFormatter
+
+    from ..formatting import format_value
+
+    def fmt(value: float, _pos) -> str:
+        # Ticks may fall between displayed steps (20.5 with decimals 0): show
+        # enough places that two ticks never read the same.
+        places = decimals if float(value).is_integer() or decimals > 0 else 1
+        return format_value(value, unit, places)
+
+    return FuncFormatter(fmt)
+
+
+def trend_chart(
+    points: Sequence[Point],
+    *,
+    title: str,
+    unit: str,
+    decimals: int,
+    target: float | None,
+    floor: float | None,
+    polarity: str | None,
+    frequency: str = "monthly",
+) -> bytes:
+    """The history as a line, with the target and floor as labelled lines.
+
+    Missing values leave a gap in the line rather than being drawn as zero;
+    ``frequency`` names the x axis periods (``Apr 2017``, ``Q1 2017/18``).
+    """
+    plt = _pyplot()
+    from ..formatting import format_value
+
+    labels = [p.period.label(frequency) for p in points]
+    xs = list(range(len(points)))
+    ys = [float("nan") if p.value is None else p.value for p in points]
+    with plt.rc_context(_style()):
+        fig, ax = plt.subplots(figsize=TREND_SIZE, dpi=DPI)
+        try:
+            ax.plot(xs, ys, color=LINE, linewidth=2, marker="o", markersize=4, label="Actual")
+            if target is not None:
+                ax.axhline(target, color=TARGET_COLOUR, linestyle="--", linewidth=1.4,
+                           label=f"Target {format_value(target, unit, decimals)}")
+            if floor is not None:
+                ax.axhline(floor, color=FLOOR_COLOUR, linestyle=":", linewidth=1.6,
+                           label=f"Floor {format_value(floor, unit, decimals)}")
+            known = [(x, y) for x, y in zip(xs, ys) if y == y]
+            if known:
+                x, y = known[-1]
+                ax.annotate(format_value(y, unit, decimals), (x, y), xytext=(-4, 8),
+                            textcoords="offset points", ha="right", fontsize=9, fontweight="bold")
+            _frame_y(ax, ys, target, floor)
+            ax.yaxis.set_major_formatter(_tick_formatter(unit, decimals))
+            ax.set_xticks(xs)
+            ax.set_xticklabels(labels, rotation=45, ha="right", fontsize=8)
+            if polarity in ("higher", "lower"):
+                ax.set_title(f"{title} ({polarity} is better)", fontsize=11, loc="left")
+            else:
+                ax.set_title(title, fontsize=11, loc="left")
+            ax.grid(axis="y", color="#D0D0D0", linewidth=0.6)
+            ax.spines[["top", "right"]].set_visible(False)
+            ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
+            fig.tight_layout()
+            return _png(fig)
+        finally:
+            plt.close(fig)
+
+
+def _frame_y(ax, ys: Sequence[float], target: float | None, floor: float | None) -> None:
+    """Keep the target and floor in view, with a little room above and below."""
+    values = [y for y in ys if y == y] + [v for v in (target, floor) if v is not None]
+    if not values:
+        ax.set_ylim(0, 1)
+        return
+    low, high = min(values), max(values)
+    pad = (high - low) * 0.15 or abs(high) * 0.1 or 1.0
+    bottom = 0 if low >= 0 and low - pad < 0 else low - pad
+    ax.set_ylim(bottom, high + pad)
