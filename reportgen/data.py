@@ -328,7 +328,7 @@ def _load_observations(table: Table, indicators: dict[str, Indicator],
                 known = "is blank" if not fields["id"] else f"'{fields['id']}' is not an id in the indicators table"
                 collector.add(table, row, "id", known)
             continue
-        obs = Observation(**fields)
+        obs = Observation(**fields, row=row)
         for column, message in _observation_problems(obs, ind):
             collector.add(table, row, column, message)
         key = (obs.id, obs.period, obs.cohort)
@@ -363,4 +363,5 @@ def load_dataset(path: Path | str) -> Dataset:
     if collector.problems:
         raise DataError(collector.problems)
     sources = tuple(t.source.split("[")[0] for t in tables.values())
-    return Dataset(tuple(indicators), tuple(observations), tuple(dict.fromkeys(sources)))
+    return Dataset(tuple(indicators), tuple(observations), tuple(dict.fromkeys(sources)),
+                   ind_table.source, val_table.source)

@@ -113,7 +113,7 @@ class Indicator:
     england: float | None = None
     neighbours: float | None = None
     compare_with: str = "previous"
-    order: int = 0  # position in the source file, so output keeps the author's order
+    order: int = field(default=0, compare=False)  # position in the source, so output keeps the author's order
 
 
 @dataclass(frozen=True)
@@ -130,6 +130,7 @@ class Observation:
     floor: float | None = None
     commentary: str = ""
     forecast: str = ""
+    row: int = field(default=0, compare=False)  # the spreadsheet row it came from, for messages
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,8 @@ class Dataset:
     indicators: tuple[Indicator, ...]
     observations: tuple[Observation, ...]
     sources: tuple[str, ...] = ()  # the files read, for messages and the manifest
+    indicator_source: str = "indicators"  # how messages name the indicators table
+    value_source: str = "values"  # how messages name the values table
 
     @property
     def latest_period(self) -> Period | None:
@@ -261,3 +264,87 @@ class PaperFacts:
     created: datetime  # fixed build timestamp: same input, same bytes
     appendix_letter: str = "A"
     language: str = "en-GB"
+
+
+# --- the composed cover report (compose.py builds it; render/docx.py lays it out) ---
+
+
+@dataclass(frozen=True)
+class Quote(Block):
+    """A quoted passage (e.g. from the constitution): indented, never numbered."""
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of a report section, numbered and styled as the house style says.
+
+    ``style`` is ``body``, ``bullet``, ``quote`` or ``heading`` (a sub-heading
+    such as Green / Amber / Red under a section).
+    """
+
+    runs: tuple[Run, ...]
+    number: str = ""  # "1.1", "2. (1)", "(2)", "17"; "" when not numbered
+    style: str = "body"
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart as a PNG, with the sentence that says what it shows (its alt text)."""
+
+    png: bytes
+    title: str
+    alt_text: str
+    width_cm: float = 15.0
+
+
+@dataclass(frozen=True)
+class Table:
+    """A small table of text: one header row, then the rows."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    """A headed section of the cover report."""
+
+    key: str
+    heading: str
+    number: str = ""  # "1." in decimal numbering, "" otherwise
+    content: tuple[Paragraph | Chart | Table, ...] = ()
+
+
+@dataclass(frozen=True)
+class HeaderField:
+    """One row of the paper's header block: ``To``, ``Subject``, ``Classification`` ..."""
+
+    label: str
+    value: str  # lines separated by "\n"
+
+
+@dataclass(frozen=True)
+class Report:
+    """The whole cover report, every word decided; renderers only lay it out."""
+
+    facts: PaperFacts
+    template: str  # path of the .docx template
+    house_style: str
+    title_lines: tuple[str, ...]  # lines above the header block ("Report to the ...")
+    header: tuple[HeaderField, ...]
+    front: tuple[Paragraph, ...]  # Summary and Recommendation before the numbered sections
+    sections: tuple[Section, ...]
+    signatory: tuple[str, ...] = ()  # name, title, date lines (Cardiff)
+    classification_notice: str = ""  # the Schedule 12A wording when exempt
+    header_text: str = ""  # page header
+    footer_text: str = ""  # page footer, before the page number
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def charts(self) -> tuple[Chart, ...]:
+        return tuple(c for s in self.sections for c in s.content if isinstance(c, Chart))
