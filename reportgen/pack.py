@@ -10,6 +10,7 @@ against its ``manifest.json``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -30,7 +31,8 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, BooleanObject, ByteStringObject, NameObject, TextStringObject
 
 from . import __version__
-from .errors import RenderError
+from .atomic import atomic_write_bytes, umask
+from .errors import Problem, RenderError
 
 LIBRARIES = ("python-docx", "docxtpl", "reportlab", "pandas", "matplotlib", "openpyxl", "pypdf")
 INSTALL_LIBREOFFICE = "apt-get install libreoffice-writer-nogui"
@@ -73,33 +75,6 @@ def _utc(when: datetime) -> datetime:
     return when.astimezone(timezone.utc)
 
 
-# --- atomic writing -----------------------------------------------------------
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that a reader sees the old file or the new one, never half."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        # mkstemp makes the file private (0600); give it the permissions open() would.
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 class Staging:
     """Build one meeting's outputs in a hidden folder, then swap it in for ``target``.
 
@@ -115,7 +90,7 @@ class Staging:
     def __enter__(self) -> Staging:
         self.target.parent.mkdir(parents=True, exist_ok=True)
         self.path = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.tmp-", dir=self.target.parent))
-        os.chmod(self.path, 0o777 & ~_umask())  # mkdtemp's 0700 would hide the pack from colleagues
+        os.chmod(self.path, 0o777 & ~umask())  # mkdtemp's 0700 would hide the pack from colleagues
         return self
 
     def write_bytes(self, name: str, data: bytes) -> Path:
@@ -173,7 +148,7 @@ def convert_docx_to_pdf(docx: Path, pdf: Path, timeout: float = 120) -> Path:
         raise LibreOfficeMissing()
     docx, pdf = Path(docx), Path(pdf)
     if not docx.is_file():
-        raise RenderError(f"{docx}: no such file to convert to PDF")
+        raise RenderError([Problem(str(docx), "no such file to convert to PDF")])
     with tempfile.TemporaryDirectory(prefix="reportgen-soffice-") as tmp:
         outdir = Path(tmp) / "out"
         command = [
@@ -186,9 +161,9 @@ def convert_docx_to_pdf(docx: Path, pdf: Path, timeout: float = 120) -> Path:
         made = outdir / f"{docx.stem}.pdf"
         # soffice exits 0 even when it could not load the file, so the PDF itself is the test.
         if returncode != 0 or not made.is_file() or made.stat().st_size == 0:
-            raise RenderError(
-                f"{docx}: LibreOffice could not convert it to PDF (exit code {returncode}):\n{output}"
-            )
+            raise RenderError([Problem(
+                str(docx), f"LibreOffice could not convert it to PDF (exit code {returncode}):\n{output}"
+            )])
         atomic_write_bytes(pdf, made.read_bytes())
     return pdf
 
@@ -201,18 +176,19 @@ def _run(command: list[str], timeout: float, docx: Path) -> tuple[int, str]:
     try:
         out, err = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
         out, err = process.communicate()
-        raise RenderError(
-            f"{docx}: LibreOffice did not finish converting it to PDF within {timeout:g} s:\n"
-            + _decode(err, out)
-        ) from None
+        message = f"LibreOffice did not finish converting it to PDF within {timeout:g} s:\n"
+        raise RenderError([Problem(str(docx), message + _decode(err, out))]) from None
     return process.returncode, _decode(err, out)
 
 
 def _decode(err: bytes, out: bytes) -> str:
-    text = (err or b"").decode("utf-8", "replace").strip() or (out or b"").decode("utf-8", "replace").strip()
-    return text or "(LibreOffice printed nothing)"
+    text = (err or b"").decode("utf-8", "replace") + "\n" + (out or b"").decode("utf-8", "replace")
+    # Headless soffice always warns about Java, which would hide the real message.
+    lines = [line for line in text.splitlines() if line.strip() and "javaldx" not in line]
+    return "\n".join(lines) or "(LibreOffice printed nothing)"
 
 
 # --- the agenda pack ------------------------------------------------------------
@@ -235,18 +211,19 @@ def merge_pdfs(
     """Write the parts, in order, as one PDF with a bookmark per part; return its page count.
 
     Each part's own bookmarks are nested under its bookmark, page labels run 1..n
-    through the whole pack, and the file identifier is a hash of the inputs, so the
-    same parts give the same bytes.
+    through the whole pack, and the dates and file identifier come from ``created``
+    and the content, so the same parts give the same bytes.
     """
     if not parts:
         raise RenderError("an agenda pack needs at least one part")
     writer = PdfWriter()
     for part_title, path in parts:
-        data = Path(path).read_bytes()
         try:
-            writer.append(PdfReader(io.BytesIO(data)), outline_item=part_title, import_outline=True)
+            reader = PdfReader(io.BytesIO(Path(path).read_bytes()))
+            writer.append(reader, outline_item=part_title, import_outline=True)
         except Exception as error:  # pypdf raises many kinds for a damaged file
-            raise RenderError(f"{path}: cannot be read as a PDF for the agenda pack: {error}") from None
+            problem = Problem(str(path), f"cannot be read as a PDF for the agenda pack: {error}")
+            raise RenderError([problem]) from None
     pages = len(writer.pages)
     writer.set_page_label(0, pages - 1, style="/D", start=1)
     _set_pack_metadata(writer, title, author, subject, language, created)

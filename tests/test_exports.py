@@ -1,0 +1,157 @@
+"""scores.csv and scores.xlsx: read back as a user's spreadsheet would see them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+import zipfile
+from datetime import datetime, timezone
+
+import openpyxl
+import pytest
+
+from reportgen import exports
+from reportgen.model import Indicator, Score, ScoreSet, Summary
+from reportgen.periods import Period
+from reportgen.scoretable import COLUMNS
+
+WHEN = datetime(2017, 6, 1, tzinfo=timezone.utc)
+APRIL, MARCH = Period(2017, 4), Period(2017, 3)
+LEADING = "id,name,group,kind,period,value,target,floor,status,previous_value,direction,forecast,previous_status"
+
+
+def _score(indicator: Indicator, value, status, *, cohort="", commentary="", previous=None) -> Score:
+    return Score(
+        indicator=indicator, cohort=cohort, period=APRIL, value=value,
+        target=indicator.target, floor=indicator.floor, status=status, rule="floor",
+        comparator_period=MARCH if previous is not None else None, previous_value=previous,
+        direction="Improved" if previous is not None else "", forecast="likely",
+        forecast_given=False, previous_period=MARCH, previous_status="Amber", commentary=commentary,
+    )
+
+
+@pytest.fixture(scope="module")
+def scores() -> ScoreSet:
+    visits = Indicator("SCS01", "Ymweliadau â thŷ a dŵr", group="Early help", polarity="higher",
+                       unit="percent", decimals=1, target=85.0, floor=80.0, key=True)
+    placements = Indicator("SCS02", "=HYPERLINK(\"http://evil.example\",\"click\")", group="-Placements",
+                           polarity="lower", target=10.0, floor=12.0)
+    referrals = Indicator("SCS03", "Referrals", group="@Front door", kind="activity")
+    rows = (
+        _score(visits, 86.25, "Green", previous=84.0, commentary="+3 points since March"),
+        _score(visits, 79.5, "Red", cohort="excluding UASC", commentary="\tleading tab"),
+        _score(placements, 11.0, "Amber", commentary="cmd|' /C calc'!A0"),
+        _score(referrals, None, "No data"),
+    )
+    summary = Summary(APRIL, {"Green": 1, "Amber": 1, "Red": 0, "No data": 1}, {"Improved": 1},
+                      {}, rated=2, no_data=1, kpis=2, activities=1)
+    return ScoreSet(APRIL, rows, summary)
+
+
+# --- CSV --------------------------------------------------------------------------
+
+
+def _csv_rows(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def test_csv_has_one_header_row_and_a_row_per_score(scores):
+    data = exports.scores_csv_bytes(scores)
+    assert data.startswith(b"\xef\xbb\xbf" + LEADING.encode() + b",cohort,")
+    rows = _csv_rows(data)
+    assert rows[0] == list(COLUMNS)
+    assert len(rows) == 1 + 4
+    first = dict(zip(rows[0], rows[1]))
+    assert first["name"] == "Ymweliadau â thŷ a dŵr"
+    assert (first["value"], first["target"], first["floor"], first["status"]) == ("86.25", "85", "80", "Green")
+    assert (first["previous_value"], first["direction"], first["cohort"]) == ("84", "Improved", "")
+    cohort = dict(zip(rows[0], rows[2]))
+    assert (cohort["id"], cohort["cohort"], cohort["status"]) == ("SCS01", "excluding UASC", "Red")
+    missing = dict(zip(rows[0], rows[4]))
+    assert (missing["value"], missing["status"], missing["period_label"]) == ("", "No data", "Apr 2017")
+
+
+def test_csv_guards_text_that_a_spreadsheet_would_run(scores):
+    rows = [dict(zip(COLUMNS, row)) for row in _csv_rows(exports.scores_csv_bytes(scores))[1:]]
+    assert rows[0]["commentary"] == "'+3 points since March"
+    assert rows[1]["commentary"] == "'\tleading tab"
+    assert rows[2]["name"] == "'=HYPERLINK(\"http://evil.example\",\"click\")"
+    assert rows[2]["group"] == "'-Placements"
+    assert rows[3]["group"] == "'@Front door"
+    assert rows[2]["commentary"] == "cmd|' /C calc'!A0"  # not at the start: harmless
+    assert rows[0]["name"] == "Ymweliadau â thŷ a dŵr"
+
+
+def test_csv_write_is_crlf_and_atomic(scores, tmp_path):
+    exports.write_scores_csv(scores, tmp_path / "scores.csv")
+    data = (tmp_path / "scores.csv").read_bytes()
+    assert data == exports.scores_csv_bytes(scores)
+    assert data.count(b"\r\n") == 5
+    assert [p.name for p in tmp_path.iterdir()] == ["scores.csv"]
+
+
+# --- XLSX -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def xlsx(scores) -> bytes:
+    return exports.scores_xlsx_bytes(scores, created=WHEN, title="Scores for April 2017")
+
+
+def test_xlsx_is_one_plain_table(xlsx, scores):
+    workbook = openpyxl.load_workbook(io.BytesIO(xlsx))
+    assert workbook.sheetnames == ["Scores"]
+    sheet = workbook["Scores"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == list(COLUMNS)
+    assert len(rows) == 1 + len(scores.scores)
+    assert sheet.merged_cells.ranges == set()
+    assert sheet.freeze_panes == "A2"
+    assert all(cell.font.b for cell in sheet[1])
+    assert not any(cell.font.b for cell in sheet[2])
+    first = dict(zip(COLUMNS, rows[1]))
+    assert (first["value"], first["target"], first["status"]) == (86.25, 85, "Green")
+    assert first["name"] == "Ymweliadau â thŷ a dŵr"
+    assert dict(zip(COLUMNS, rows[4]))["value"] is None
+    assert workbook.properties.title == "Scores for April 2017"
+    assert list(sheet.tables) == ["Scores"]
+
+
+def test_xlsx_writes_formula_like_text_as_text(xlsx):
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx))["Scores"]
+    name = sheet.cell(row=4, column=COLUMNS.index("name") + 1)
+    assert name.value == "=HYPERLINK(\"http://evil.example\",\"click\")"
+    assert name.data_type == "s"
+    assert name.quotePrefix
+    group = sheet.cell(row=5, column=COLUMNS.index("group") + 1)
+    assert (group.value, group.data_type) == ("@Front door", "s")
+    sheet_xml = zipfile.ZipFile(io.BytesIO(xlsx)).read("xl/worksheets/sheet1.xml")
+    assert b"<f>" not in sheet_xml and b"<f " not in sheet_xml  # no formula anywhere
+
+
+def test_xlsx_is_reproducible(scores, xlsx, monkeypatch):
+    monkeypatch.setattr(time, "time", lambda: 1_800_000_000)  # another day's zip member times
+    again = exports.scores_xlsx_bytes(scores, created=WHEN, title="Scores for April 2017")
+    assert again == xlsx
+    archive = zipfile.ZipFile(io.BytesIO(xlsx))
+    assert {m.date_time for m in archive.infolist()} == {(2017, 6, 1, 0, 0, 0)}
+    core = archive.read("docProps/core.xml").decode()
+    assert core.count("2017-06-01T00:00:00Z") == 2  # created and modified
+    properties = openpyxl.load_workbook(io.BytesIO(xlsx)).properties
+    assert properties.created == properties.modified == datetime(2017, 6, 1)
+
+
+def test_xlsx_drops_characters_a_sheet_cannot_hold(scores, tmp_path):
+    bell = Indicator("SCS09", "Bell\x07 in the name")
+    odd = ScoreSet(APRIL, (_score(bell, 1.0, "Green"),), scores.summary)
+    exports.write_scores_xlsx(odd, tmp_path / "scores.xlsx", created=WHEN, title="t")
+    sheet = openpyxl.load_workbook(tmp_path / "scores.xlsx")["Scores"]
+    assert sheet.cell(row=2, column=COLUMNS.index("name") + 1).value == "Bell in the name"
+
+
+def test_xlsx_with_no_scores_has_just_the_header(scores):
+    empty = ScoreSet(APRIL, (), scores.summary)
+    data = exports.scores_xlsx_bytes(empty, created=WHEN, title="t")
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["Scores"]
+    assert [list(r) for r in sheet.iter_rows(values_only=True)] == [list(COLUMNS)]
