@@ -21,10 +21,11 @@ def _score(args: argparse.Namespace) -> int:
     problems = []
     period = _option(args.period, Period.parse, "--period", problems)
     rule = _option(args.rule, Rule.parse, "--rule", problems)
+    previous = _option(args.previous_period, Period.parse, "--previous-period", problems)
     if problems:
         raise ReportgenError(problems)
     dataset = load_dataset(args.data)
-    scores = score_dataset(dataset, period, rule)
+    scores = score_dataset(dataset, period, rule, previous)
     for warning in scores.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     write_score_table(scores, args.format, args.output)
@@ -53,6 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("data", type=Path, help="a folder with indicators.csv and values.csv, or an .xlsx workbook")
     score.add_argument("--period", help="the reporting period, YYYY-MM (default: the latest in the data)")
     score.add_argument("--rule", help="the council's default RAG rule, e.g. 'green=0,amber=10%%'")
+    score.add_argument("--previous-period", metavar="P",
+                       help="the period of the previous report, for previous_status (default: each indicator's preceding period)")
     score.add_argument("--format", choices=("csv", "json"), default="csv")
     score.add_argument("-o", "--output", type=Path, help="write to this file instead of printing")
     score.set_defaults(run=_score)

@@ -27,8 +27,9 @@ COMPARE_WITH = ("previous", "last_year")
 GREEN, AMBER, RED = "Green", "Amber", "Red"
 NO_DATA, NO_TARGET = "No data", "No target"
 WITHIN, ABOVE, BELOW = "Within range", "Above range", "Below range"
+NO_RANGE = "No range"  # a cohort variant of an activity indicator: the range was set for the whole measure
 KPI_STATUSES = (GREEN, AMBER, RED, NO_DATA, NO_TARGET)
-ACTIVITY_STATUSES = (WITHIN, ABOVE, BELOW, NO_DATA)
+ACTIVITY_STATUSES = (WITHIN, ABOVE, BELOW, NO_DATA, NO_RANGE)
 RAG = (GREEN, AMBER, RED)
 
 # Directions of travel.
@@ -335,7 +336,8 @@ class Report:
     facts: PaperFacts
     template: str  # path of the .docx template
     house_style: str
-    title_lines: tuple[str, ...]  # lines above the header block ("Report to the ...")
+    heading: str  # the Title paragraph: "Report to the ...", the council's name
+    title_lines: tuple[str, ...]  # lines under the title (Cardiff: committee, date, report title)
     header: tuple[HeaderField, ...]
     front: tuple[Paragraph, ...]  # Summary and Recommendation before the numbered sections
     sections: tuple[Section, ...]

@@ -14,7 +14,7 @@ from decimal import Decimal
 from .formatting import rounded as displayed
 from .model import (
     ABOVE, AMBER, BELOW, DECLINED, DECREASED, GREEN, IMPROVED, INCREASED, NO_CHANGE, NO_DATA,
-    NO_TARGET, RED, WITHIN, Band, Dataset, Indicator, Observation, Point, Rule, Score, ScoreSet,
+    NO_RANGE, NO_TARGET, RED, WITHIN, Band, Dataset, Indicator, Observation, Point, Rule, Score, ScoreSet,
     Summary,
 )
 from .periods import FREQUENCY_MONTHS, Period
@@ -161,12 +161,15 @@ def _own_period(indicator: Indicator, series: Series, report: Period) -> Period:
     return report.shift(-months_back)
 
 
-def _rating(indicator: Indicator, obs: Observation | None, rule: Rule | None) -> tuple[str, str, float | None, float | None]:
+def _rating(indicator: Indicator, obs: Observation | None, rule: Rule | None,
+            cohort: str = "") -> tuple[str, str, float | None, float | None]:
     """(status, how it was reached, target, floor) for one observation."""
     value = obs.value if obs else None
     target = obs.target if obs and obs.target is not None else indicator.target
     floor = obs.floor if obs and obs.floor is not None else indicator.floor
     if indicator.kind == "activity":
+        if cohort and value is not None:
+            return NO_RANGE, "range set for the whole measure", target, floor
         status = activity_status(value, indicator.expected_low, indicator.expected_high, decimals=indicator.decimals)
         return status, "range", target, floor
     green, amber, how = None, None, "target"
@@ -204,13 +207,13 @@ def _score_series(
 ) -> Score:
     own = _own_period(indicator, series, report)
     obs = series.get(own)
-    status, how, target, floor = _rating(indicator, obs, rule)
+    status, how, target, floor = _rating(indicator, obs, rule, cohort)
     lag = 12 if indicator.compare_with == "last_year" else _step(indicator)
     comparator = own.shift(-lag)
     comparator_obs = series.get(comparator)
     previous_value = comparator_obs.value if comparator_obs else None
     before = _own_period(indicator, series, previous_report) if previous_report else own.shift(-_step(indicator))
-    previous_status = _rating(indicator, series.get(before), rule)[0] if before in series else ""
+    previous_status = _rating(indicator, series.get(before), rule, cohort)[0] if before in series else ""
     value = obs.value if obs else None
     given = bool(obs and obs.forecast)
     forecast = obs.forecast if given else ("" if indicator.kind == "activity" else derived_forecast(status))

@@ -277,3 +277,9 @@ def test_meeting_the_target_as_displayed_is_always_green(value, target, polarity
     status = kpi_status(value, target, polarity=polarity, decimals=decimals, floor=None,
                         green=Band(0, False), amber=TEN_PERCENT)
     assert (status == "Green") == meets
+
+
+def test_activity_cohort_variant_is_not_judged_against_the_whole_measures_range():
+    ind = Indicator(id="A1", name="Children in care", kind="activity", expected_low=1500, expected_high=1800)
+    data = Dataset((ind,), (_obs("2017-04", 1700, id="A1"), _obs("2017-04", 1446, id="A1", cohort="excluding UASC")))
+    assert [s.status for s in score_dataset(data).scores] == ["Within range", "No range"]
