@@ -22,7 +22,7 @@ def period_name(period: Period, frequency: str) -> str:
 
 
 def describe_trend(score: Score) -> str:
-    """One or two sentences on the history, then the target and floor.
+    """A sentence on the history with the target and floor, then any gaps.
 
     ``Rose from 20.1% in May 2016 to 24.3% in April 2017; target 20.0%, floor 25.0%.``
     Movement is judged on the values as displayed, so 20.04% to 20.01% at one
@@ -30,11 +30,13 @@ def describe_trend(score: Score) -> str:
     """
     ind = score.indicator
     known = [p for p in score.history if p.value is not None]
-    sentence = _movement(known, ind.unit, ind.decimals, ind.frequency)
+    sentence = _movement(known, ind.unit, ind.decimals, ind.frequency) + _thresholds(score)
     missing = len(score.history) - len(known)
     if known and missing:
-        sentence += f" {_capital(number_words(missing))} of the {number_words(len(score.history))} periods shown have no data."
-    return f"{sentence}{_thresholds(score)}"
+        verb = "has" if missing == 1 else "have"
+        sentence += (f" {_capital(number_words(missing))} of the {number_words(len(score.history))} "
+                     f"periods shown {verb} no data.")
+    return sentence
 
 
 def _movement(known: list[Point], unit: str, decimals: int, frequency: str) -> str:
@@ -79,10 +81,15 @@ def describe_rag_counts(counts: Mapping[str, int], period_label: str) -> str:
     total = sum(n for _, n in rated) + no_data + no_target
     if total == 0:
         return f"No measures to show for {period_label}."
-    rest = [f"{number_words(n)} {name}" for name, n in rated[1:]]
-    sentence = f"Of {_measures(total)} in {period_label}, {number_words(rated[0][1])} "
-    sentence += f"{'is' if rated[0][1] == 1 else 'are'} {GREEN}"
-    sentence += f", {join_words(rest)}"
+    shown = [(name, n) for name, n in rated if n]  # "zero Amber" reads badly: leave it out
+    sentence = f"Of {_measures(total)} in {period_label}, "
+    if shown:
+        first = shown[0][1]
+        parts = [f"{number_words(n)} {name}" for name, n in shown]
+        parts[0] = f"{number_words(first)} {'is' if first == 1 else 'are'} {shown[0][0]}"
+        sentence += join_words(parts)
+    else:
+        sentence += "none is rated Green, Amber or Red"
     extras = []
     if no_data:
         extras.append(f"{number_words(no_data)} {'has' if no_data == 1 else 'have'} no data")

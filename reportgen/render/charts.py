@@ -20,6 +20,7 @@ DPI = 150
 RAG_SIZE = (6.0, 3.2)  # inches
 TREND_SIZE = (9.0, 3.6)
 FONT = "DejaVu Sans"
+TITLE_WIDTH = 85  # characters of an 11 pt title that fit over the trend plot
 
 # Fill colours chosen for different lightness (relative luminance Red 0.06,
 # Green 0.26, Amber 0.52, No data 0.78), so the bars read in greyscale too.
@@ -50,7 +51,6 @@ def _style() -> dict:
     return {
         "font.family": FONT,
         "font.size": 9,
-        "svg.hashsalt": "reportgen",
         "axes.edgecolor": "#595959",
         "axes.labelcolor": TEXT,
         "xtick.color": TEXT,
@@ -103,7 +103,8 @@ def rag_count_chart(counts: Mapping[str, int], *, title: str) -> bytes:
             ax.set_ylabel("Number of measures")
             ax.yaxis.get_major_locator().set_params(integer=True)
             ax.spines[["top", "right"]].set_visible(False)
-            fig.tight_layout()
+            # Fixed margins rather than tight_layout: same layout every time, one draw not two.
+            fig.subplots_adjust(left=0.11, right=0.98, top=0.88, bottom=0.1)
             return _png(fig)
         finally:
             plt.close(fig)
@@ -164,17 +165,23 @@ def trend_chart(
             ax.yaxis.set_major_formatter(_tick_formatter(unit, decimals))
             ax.set_xticks(xs)
             ax.set_xticklabels(labels, rotation=45, ha="right", fontsize=8)
-            if polarity in ("higher", "lower"):
-                ax.set_title(f"{title} ({polarity} is better)", fontsize=11, loc="left")
-            else:
-                ax.set_title(title, fontsize=11, loc="left")
+            lines = _title_lines(title, polarity)
+            ax.set_title("\n".join(lines), fontsize=11, loc="left")
             ax.grid(axis="y", color="#D0D0D0", linewidth=0.6)
             ax.spines[["top", "right"]].set_visible(False)
             ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
-            fig.tight_layout()
+            fig.subplots_adjust(left=0.1, right=0.83, top=0.9 - 0.065 * (len(lines) - 1), bottom=0.24)
             return _png(fig)
         finally:
             plt.close(fig)
+
+
+def _title_lines(title: str, polarity: str | None) -> list[str]:
+    """The title wrapped to the plot's width (fixed margins cannot make room for a long one)."""
+    import textwrap
+
+    text = f"{title} ({polarity} is better)" if polarity in ("higher", "lower") else title
+    return textwrap.wrap(text, width=TITLE_WIDTH)[:3] or [""]
 
 
 def _frame_y(ax, ys: Sequence[float], target: float | None, floor: float | None) -> None:

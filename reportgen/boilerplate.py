@@ -1,0 +1,204 @@
+"""Boilerplate: the paragraphs authors maintain, as plain text files.
+
+A paragraph called ``rag-floor`` is the file ``rag-floor.md`` (or ``.txt``) found
+first in: the meeting's own ``boilerplate/`` folder, ``boilerplate/<house style>/``,
+then ``boilerplate/common/``; an inline text under ``overrides:`` in meeting.yaml
+beats them all. The text is a Markdown subset:
+
+- paragraphs, separated by a blank line (each gets its own number in the paper);
+- ``- `` bullet lists; ``> `` quoted passages (indented, not numbered);
+- ``**bold**`` and ``*italics*`` (``\\*`` for a literal star);
+- ``{{ committee }}``-style fields from the meeting.
+
+Fields are filled by a sandboxed Jinja environment with StrictUndefined, so a
+misspelt field is an error naming the file and line, never a blank in the paper.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
+
+from .errors import Problem, TemplateError
+from .meeting import PROJECT_ROOT, display_path
+from .model import Block, Quote, Run
+
+BOILERPLATE_DIR = PROJECT_ROOT / "boilerplate"
+SUFFIXES = (".md", ".txt")
+_INLINE = re.compile(r"\\([\\*])|\*\*(.+?)\*\*|\*(?!\s)(.+?)(?<!\s)\*")
+
+
+def _escape_markdown(value: object) -> object:
+    # A field's value is text, never markup: a star in a committee name stays a star.
+    if isinstance(value, str):
+        return value.replace("\\", "\\\\").replace("*", "\\*")
+    return value
+
+
+def make_environment() -> SandboxedEnvironment:
+    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=False,
+                                keep_trailing_newline=True, finalize=_escape_markdown)
+
+
+@dataclass
+class Boilerplate:
+    """Finds, fills and parses boilerplate paragraphs for one meeting."""
+
+    folders: tuple[Path, ...]
+    overrides: Mapping[str, str] = field(default_factory=dict)
+    override_source: str = "meeting.yaml"
+    used: set[str] = field(default_factory=set)
+
+    @classmethod
+    def for_meeting(cls, meeting, style_folder: str) -> Boilerplate:
+        """The search path for a meeting: its own folder, the house style's, then common."""
+        folders = (meeting.folder / "boilerplate", BOILERPLATE_DIR / style_folder, BOILERPLATE_DIR / "common")
+        return cls(folders, dict(meeting.overrides), meeting.source)
+
+    def exists(self, name: str) -> bool:
+        return name in self.overrides or self.find(name) is not None
+
+    def find(self, name: str) -> Path | None:
+        for folder in self.folders:
+            for suffix in SUFFIXES:
+                path = folder / f"{name}{suffix}"
+                if path.is_file():
+                    return path
+        return None
+
+    def available(self) -> list[str]:
+        names = {p.stem for f in self.folders if f.is_dir() for p in f.iterdir() if p.suffix in SUFFIXES}
+        return sorted(names | set(self.overrides))
+
+    def source(self, name: str) -> tuple[str, str]:
+        """(text, where) for a paragraph; TemplateError when there is none."""
+        if name in self.overrides:
+            return self.overrides[name], f"{self.override_source}: overrides.{name}"
+        path = self.find(name)
+        if path is None:
+            looked = ", ".join(display_path(f) for f in self.folders)
+            raise TemplateError([Problem(
+                f"boilerplate '{name}'",
+                f"no file {name}.md or {name}.txt in {looked}, and no overrides.{name} in the meeting file")])
+        return path.read_text(encoding="utf-8-sig"), display_path(path)
+
+    def render(self, name: str, fields: Mapping[str, object]) -> tuple[Block, ...]:
+        """The paragraph's blocks, with its fields filled in."""
+        text, where = self.source(name)
+        self.used.add(name)
+        return parse_blocks(fill(text, fields, where))
+
+
+def fill(text: str, fields: Mapping[str, object], where: str) -> str:
+    """Fill ``{{ field }}``s; errors name ``where`` and the line."""
+    env = make_environment()
+    try:
+        return env.from_string(text).render(dict(fields))
+    except TemplateSyntaxError as exc:
+        raise TemplateError([Problem(where, exc.message or "template syntax error", row=exc.lineno)]) from None
+    except UndefinedError as exc:
+        problem = f"{_undefined_name(exc)}; fields available: {', '.join(sorted(fields))}"
+        raise TemplateError([Problem(where, problem, row=_template_line(exc))]) from None
+    except SecurityError as exc:
+        raise TemplateError([Problem(where, f"not allowed in a paragraph: {exc}")]) from None
+
+
+def _undefined_name(exc: UndefinedError) -> str:
+    match = re.match(r"'([^']+)' is undefined", str(exc.message))
+    if match:
+        return f"field '{match[1]}' is not defined"
+    return str(exc.message)
+
+
+def _template_line(exc: BaseException) -> int | None:
+    # Jinja rewrites the traceback so that template frames carry the template's line.
+    line, tb = None, exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+# --- the Markdown subset ----------------------------------------------------------------
+
+
+def parse_blocks(text: str) -> tuple[Block, ...]:
+    """Paragraphs, ``- `` bullets and ``> `` quotes, each a Block."""
+    blocks: list[Block] = []
+    lines: list[str] = []
+    kind = "body"
+
+    def flush() -> None:
+        if lines:
+            runs = parse_inline(" ".join(line.strip() for line in lines))
+            if kind == "quote":
+                blocks.append(Quote(runs))
+            else:
+                blocks.append(Block(runs, bullet=kind == "bullet"))
+        lines.clear()
+
+    for raw in text.splitlines():
+        line = raw.rstrip()
+        stripped = line.lstrip()
+        if not stripped:
+            flush()
+            kind = "body"
+        elif stripped.startswith(("- ", "* ")) and not stripped.startswith("**"):
+            flush()
+            kind = "bullet"
+            lines.append(stripped[2:])
+        elif stripped.startswith(">"):
+            if kind != "quote":
+                flush()
+            kind = "quote"
+            lines.append(stripped[1:].strip())
+        else:
+            lines.append(stripped)
+    flush()
+    return tuple(blocks)
+
+
+def parse_inline(text: str) -> tuple[Run, ...]:
+    """``**bold**``, ``*italics*`` and ``\\*`` escapes, as runs; adjacent plain runs merged."""
+    runs: list[Run] = []
+    position = 0
+    for match in _INLINE.finditer(text):
+        _add(runs, Run(text[position:match.start()]))
+        escaped, bold, italic = match.groups()
+        if escaped is not None:
+            _add(runs, Run(escaped))
+        elif bold is not None:
+            _add(runs, Run(_unescape(bold), bold=True))
+        else:
+            _add(runs, Run(_unescape(italic), italic=True))
+        position = match.end()
+    _add(runs, Run(text[position:]))
+    return tuple(runs)
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\([\\*])", r"\1", text)
+
+
+def _add(runs: list[Run], run: Run) -> None:
+    if not run.text:
+        return
+    if runs and (runs[-1].bold, runs[-1].italic) == (run.bold, run.italic):
+        runs[-1] = Run(runs[-1].text + run.text, run.bold, run.italic)
+    else:
+        runs.append(run)
+
+
+def render_text(text: str, fields: Mapping[str, object], where: str) -> tuple[Run, ...]:
+    """One line of meeting text (a heading, a summary) with fields and emphasis."""
+    return parse_inline(" ".join(fill(text, fields, where).split()))
+
+
+def blocks_text(blocks: Sequence[Block]) -> str:
+    return "\n\n".join(b.text for b in blocks)

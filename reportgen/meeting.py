@@ -1,0 +1,389 @@
+"""The meeting file: ``data/<meeting>/meeting.yaml``, a typed and documented schema.
+
+Every field is declared below with its default and a line saying what it is for.
+Loading reports *all* problems at once, each naming the file and the key path
+(``meeting.yaml: recommendations[0].verb: expected one of NOTE, ...``); unknown
+keys are warnings, not errors, so a typo is noticed without stopping a build.
+Relative paths are resolved against the meeting file's folder, never the
+working directory.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import MeetingError, Problem
+from .model import Rule
+from .periods import Period
+
+MEETING_FILE = "meeting.yaml"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES_DIR = PROJECT_ROOT / "templates"
+VERBS = ("NOTE", "CONSIDER", "COMMENT", "REVIEW", "AGREE", "ENDORSE")
+Verb = Literal["NOTE", "CONSIDER", "COMMENT", "REVIEW", "AGREE", "ENDORSE"]
+Numbering = Literal["decimal", "bracketed", "continuous", "none"]
+
+
+class _Part(BaseModel):
+    # Unknown keys are kept (and warned about by load_meeting), never silently dropped.
+    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True)
+
+
+class Person(_Part):
+    name: str
+    """The person's name, as printed."""
+    title: str = ""
+    """Their post: 'Cabinet Member for ...', 'Corporate Director of ...'."""
+
+
+class Contact(Person):
+    role: str = "Contact officer"
+    """The label the paper gives them: Lead Officer, Lead Director, Report Author ..."""
+    phone: str = ""
+    email: str = ""
+
+
+class Recommendation(_Part):
+    verb: Verb
+    """What members are asked to do; printed in bold capitals."""
+    text: str
+    """The rest of the sentence after the verb (Markdown: **bold** for a second verb)."""
+
+
+class BackgroundDocument(_Part):
+    title: str
+    url: str = ""
+
+
+class Appendix(_Part):
+    letter: str
+    """'A', 'B' or '1': how the paper refers to it."""
+    title: str
+    source: str = "scorecard"
+    """'scorecard' (made by reportgen) or a file, relative to the meeting folder."""
+
+
+class SectionSpec(_Part):
+    heading: str
+    """The section heading; may use {{ fields }}."""
+    content: list[str]
+    """Boilerplate paragraph names and generated items, in order (see compose.GENERATED)."""
+    numbered: bool = True
+    """Whether the paragraphs of this section are numbered."""
+
+
+class Scoring(_Part):
+    data: Path = Path(".")
+    """The indicator data: a folder with indicators.csv and values.csv, or an .xlsx workbook."""
+    rule: str | None = None
+    """The council's default RAG rule by tolerance bands, e.g. 'green=0,amber=10%'."""
+    previous_period: Period | None = None
+    """The period of the previous report, for 'was Red at the previous report'."""
+    key_indicators: list[str] | None = None
+    """Ids of the key indicators; by default those marked key in the data."""
+    key_areas: list[str] = []
+    """Ids of indicators that get a trend chart in the cover report."""
+
+    @field_validator("rule")
+    @classmethod
+    def _rule(cls, value: str | None) -> str | None:
+        if value is not None:
+            Rule.parse(value)  # ValueError names what a rule looks like
+        return value
+
+    @field_validator("previous_period", mode="before")
+    @classmethod
+    def _previous(cls, value: Any) -> Any:
+        return _period(value)
+
+    @property
+    def parsed_rule(self) -> Rule | None:
+        return Rule.parse(self.rule) if self.rule else None
+
+
+class Meeting(_Part):
+    council: str
+    """The council's name: 'Kent County Council'."""
+    committee: str
+    """The committee's full name."""
+    meeting_date: date
+    """The date of the meeting, YYYY-MM-DD."""
+    title: str
+    """The report's title (the 'Subject' in Kent papers)."""
+    period: Period
+    """The reporting period: the month the data runs to, YYYY-MM."""
+    frequency: Literal["monthly", "quarterly", "annual"] = "monthly"
+    """How the reporting period is named: 'April 2017', 'Q2 2016/17' or '2016/17'."""
+    template: str
+    """A house style in templates/ (kent-cabinet-committee, bucks-select-committee,
+    cardiff-scrutiny) or a .docx file relative to the meeting folder."""
+    house_style: str | None = None
+    """The house style's wording and numbering; defaults to the template's name."""
+    agenda_item: str | None = None
+    from_: list[Person] = Field(default=[], alias="from")
+    """Cabinet member(s) and director(s) the report is from."""
+    from_label: Literal["From", "By"] = "From"
+    to: str | None = None
+    """Who the report goes to; defaults to '<committee> – <date>'."""
+    author: str | None = None
+    """The author as printed (Bucks 'Author:'), and the document's author metadata."""
+    classification: Literal["Unrestricted", "Exempt"] = "Unrestricted"
+    exempt_paragraph: int | None = Field(default=None, ge=1, le=7)
+    """For an exempt report: the paragraph of Part 1 of Schedule 12A to the Local Government Act 1972."""
+    electoral_divisions: str | None = None
+    previous_pathway: str | None = None
+    future_pathway: str | None = None
+    key_decision: bool | None = None
+    numbering: Numbering | None = None
+    """How paragraphs are numbered; defaults to the house style's."""
+    boilerplate: str | None = None
+    """The boilerplate folder (boilerplate/<name>/); defaults to the house style's."""
+    overrides: dict[str, str] = {}
+    """Paragraph name -> replacement text for this meeting only."""
+    fields: dict[str, str] = {}
+    """Extra {{ fields }} for boilerplate and headings: service, scorecard_name ..."""
+    sections: list[SectionSpec] | None = None
+    """The sections in order; defaults to the house style's."""
+    summary: str | None = None
+    recommendations: list[Recommendation] = Field(min_length=1)
+    recommendations_intro: str | None = None
+    """The words before the verb; defaults to the house style's ('The <committee> is asked to')."""
+    contacts: list[Contact] = []
+    signatory: Contact | None = None
+    report_date: date | None = None
+    """The date the report is signed; defaults to the meeting date."""
+    background_documents: list[BackgroundDocument] = []
+    appendices: list[Appendix] = []
+    cohort_name: str | None = None
+    """How the paper names the cohort whose impact it shows: 'Unaccompanied Asylum Seeking Children (UASC)'."""
+    scoring: Scoring = Scoring()
+
+    # Set by load_meeting, not read from the file.
+    folder: Path = Field(default=Path("."), exclude=True)
+    source: str = Field(default=MEETING_FILE, exclude=True)
+
+    @field_validator("period", mode="before")
+    @classmethod
+    def _period(cls, value: Any) -> Any:
+        return _period(value)
+
+    @field_validator("background_documents", mode="before")
+    @classmethod
+    def _none_documents(cls, value: Any) -> Any:
+        # Papers write "None"; so may authors.
+        if value is None or (isinstance(value, str) and value.strip().lower() == "none"):
+            return []
+        return value
+
+    @model_validator(mode="after")
+    def _exempt(self) -> Meeting:
+        if self.classification == "Exempt" and self.exempt_paragraph is None:
+            raise ValueError("an Exempt report needs exempt_paragraph: the paragraph (1-7) of "
+                             "Schedule 12A to the Local Government Act 1972")
+        if self.classification == "Unrestricted" and self.exempt_paragraph is not None:
+            raise ValueError("exempt_paragraph is set but classification is Unrestricted")
+        return self
+
+    @property
+    def template_path(self) -> Path:
+        return resolve_template(self.template, self.folder)
+
+    @property
+    def style(self) -> str:
+        return self.house_style or Path(self.template).stem
+
+    @property
+    def data_path(self) -> Path:
+        return (self.folder / self.scoring.data).resolve()
+
+    @property
+    def name(self) -> str:
+        return self.folder.name
+
+
+def _period(value: Any) -> Any:
+    if isinstance(value, date):
+        return Period.from_date(value)
+    if isinstance(value, str):
+        return Period.parse(value)
+    return value
+
+
+def resolve_template(template: str, folder: Path) -> Path:
+    """A house style's name means templates/<name>.docx; a path is the meeting folder's."""
+    if template.endswith(".docx"):
+        return (folder / template).resolve()
+    return TEMPLATES_DIR / f"{template}.docx"
+
+
+def available_templates() -> list[str]:
+    return sorted(p.stem for p in TEMPLATES_DIR.glob("*.docx"))
+
+
+# --- loading ------------------------------------------------------------------------------
+
+
+def display_path(path: Path) -> str:
+    """The path as the user would type it: relative to the working folder when inside it."""
+    relative = os.path.relpath(path)
+    return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()
+
+
+def load_meeting(meeting_dir: Path | str) -> tuple[Meeting, list[str]]:
+    """Read and validate ``meeting.yaml``; return the meeting and its warnings.
+
+    Raises MeetingError listing every problem at once.
+    """
+    folder = Path(meeting_dir)
+    path = folder / MEETING_FILE if folder.is_dir() or not folder.suffix else folder
+    folder = path.parent
+    shown = display_path(path)
+    raw = _read_yaml(path, shown)
+    try:
+        meeting = Meeting.model_validate(raw)
+    except ValidationError as exc:
+        raise MeetingError([Problem(shown, _message(err)) for err in exc.errors()]) from None
+    meeting = meeting.model_copy(update={"folder": folder.resolve(), "source": shown})
+    problems = _file_problems(meeting, shown)
+    if problems:
+        raise MeetingError(problems)
+    warnings = [f"{shown}: {key}: unknown key, ignored" for key in _unknown_keys(meeting, "")]
+    return meeting, warnings
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML that leaves dates as text, so a bad date is reported by its key, not as a crash."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _read_yaml(path: Path, shown: str) -> dict:
+    if not path.is_file():
+        raise MeetingError([Problem(shown, "no meeting file here; each meeting folder needs a meeting.yaml")])
+    try:
+        raw = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_Loader)
+    except UnicodeDecodeError:
+        raise MeetingError([Problem(shown, "is not UTF-8 text; save it as UTF-8")]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        row = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise MeetingError([Problem(shown, f"not valid YAML: {problem}", row=row)]) from None
+    if not isinstance(raw, dict):
+        raise MeetingError([Problem(shown, "should hold keys such as committee: and meeting_date:, "
+                                           "but it is empty or a single value")])
+    return raw
+
+
+def _file_problems(meeting: Meeting, shown: str) -> list[Problem]:
+    problems = []
+    template = meeting.template_path
+    if not template.is_file():
+        if meeting.template.endswith(".docx"):
+            message = f"'{meeting.template}' does not exist (looked for {display_path(template)})"
+        else:
+            message = (f"'{meeting.template}' is not a template; expected one of "
+                       f"{', '.join(available_templates())} or a .docx file")
+        problems.append(Problem(shown, f"template: {message}"))
+    if not meeting.data_path.exists():
+        problems.append(Problem(shown, f"scoring.data: '{meeting.scoring.data}' does not exist "
+                                       f"(looked for {display_path(meeting.data_path)})"))
+    for i, appendix in enumerate(meeting.appendices):
+        if appendix.source != "scorecard" and not (meeting.folder / appendix.source).is_file():
+            problems.append(Problem(shown, f"appendices[{i}].source: '{appendix.source}' does not exist"))
+    return problems
+
+
+def _unknown_keys(node: Any, prefix: str) -> list[str]:
+    """Key paths of every key the schema does not know, depth first."""
+    found = []
+    if isinstance(node, BaseModel):
+        for key in node.model_extra or {}:
+            found.append(f"{prefix}{key}")
+        for name in type(node).model_fields:
+            alias = type(node).model_fields[name].alias or name
+            found += _unknown_keys(getattr(node, name), f"{prefix}{alias}.")
+    elif isinstance(node, list):
+        base = prefix.rstrip(".")
+        for i, item in enumerate(node):
+            found += _unknown_keys(item, f"{base}[{i}].")
+    return found
+
+
+# --- pydantic's errors, in our words -----------------------------------------------------------
+
+
+def _key_path(loc: tuple) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        return "a list" if isinstance(value, list) else "a set of keys"
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+_TYPE_WORDS = {
+    "string_type": "expected text",
+    "int_type": "expected a whole number",
+    "int_parsing": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "bool_type": "expected yes or no (true/false)",
+    "bool_parsing": "expected yes or no (true/false)",
+    "list_type": "expected a list (lines starting with '- ')",
+    "dict_type": "expected keys and values",
+    "model_type": "expected keys and values",
+    "model_attributes_type": "expected keys and values",
+    "date_type": "expected a date, YYYY-MM-DD",
+    "date_parsing": "expected a date, YYYY-MM-DD",
+    "date_from_datetime_parsing": "expected a date, YYYY-MM-DD",
+    "date_from_datetime_inexact": "expected a date without a time, YYYY-MM-DD",
+}
+
+
+def _message(err: dict) -> str:
+    """One pydantic error as '<key path>: <what was wrong>; <what is allowed>'."""
+    kind, ctx = err["type"], err.get("ctx") or {}
+    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    if kind == "missing":
+        text = "required key is missing"
+    elif kind == "literal_error":
+        allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        text = f"expected one of {', '.join(allowed)}, got {_shown(err['input'])}"
+    elif kind in ("value_error", "assertion_error"):
+        text = str(ctx.get("error", err["msg"]))
+    elif kind in _TYPE_WORDS:
+        text = f"{_TYPE_WORDS[kind]}, got {_shown(err['input'])}"
+    elif kind in ("greater_than_equal", "less_than_equal"):
+        text = f"{_shown(err['input'])} is out of range; expected {_bounds(err)}"
+    elif kind == "too_short":
+        text = f"expected at least {ctx.get('min_length')} item(s), got none"
+    else:  # rare: keep the gist without pydantic's framing
+        text = err["msg"].replace("Input should be", "expected").replace("Value error, ", "")
+    return f"{_key_path(loc)}: {text}" if loc else text
+
+
+def _bounds(err: dict) -> str:
+    if tuple(err["loc"])[-1:] == ("exempt_paragraph",):
+        return "a paragraph number from 1 to 7"
+    ctx = err.get("ctx") or {}
+    if "ge" in ctx:
+        return f"{ctx['ge']} or more"
+    return f"{ctx.get('le')} or less"

@@ -1,0 +1,177 @@
+"""Composing the cover report: generated sentences against the scores, numbering, errors."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from reportgen.compose import compose, number_sections
+from reportgen.data import load_dataset
+from reportgen.describe import describe_rag_counts, describe_trend
+from reportgen.errors import ReportgenError
+from reportgen.formatting import format_value, number_words
+from reportgen.meeting import load_meeting
+from reportgen.model import Chart, Paragraph, Run, Table
+from reportgen.scoring import score_dataset
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@lru_cache(maxsize=None)
+def composed(name: str, **changes):
+    meeting, _ = load_meeting(ROOT / "data" / name)
+    meeting = meeting.model_copy(update=changes)
+    scores = score_dataset(load_dataset(meeting.data_path), meeting.period, meeting.scoring.parsed_rule,
+                           meeting.scoring.previous_period)
+    return meeting, scores, compose(meeting, scores)
+
+
+def section(report, heading):
+    return next(s for s in report.sections if s.heading == heading)
+
+
+def texts(items):
+    return [i.text for i in items if isinstance(i, Paragraph)]
+
+
+def test_rag_count_sentences_in_seed_001_form_from_the_scores():
+    _, scores, report = composed("kent-scs-2017-06")
+    statuses = [s.status for s in scores.measures]
+    green, amber, red = (statuses.count(s) for s in ("Green", "Amber", "Red"))
+    assert (green + amber + red, green, amber, red) == (43, 19, 19, 5)  # seed 001's figures
+    body = texts(section(report, "Summary of Performance").content)
+    assert body[0] == ("There are 43 measures within the SCS Performance Scorecard which have a RAG "
+                       "(Red, Amber, Green) rating applied.")
+    assert body[1].startswith("For April 2017, 19 performance measures are rated as Green, 19 as Amber and "
+                              "five as Red. Exception reporting against these five measures is included within "
+                              "the attached report. The report also includes a separate page showing the impact "
+                              "of the cohort of Unaccompanied Asylum Seeking Children (UASC)")
+
+
+def test_an_exception_paragraph_for_each_red_measure():
+    _, scores, report = composed("kent-scs-2017-06")
+    reds = [s for s in scores.measures if s.status == "Red"]
+    paragraphs = [p for p in section(report, "Summary of Performance").content
+                  if isinstance(p, Paragraph) and p.runs[0].bold and p.style == "body"]
+    assert [p.runs[0].text for p in paragraphs] == [s.indicator.name for s in reds]
+    for p, s in zip(paragraphs, reds):
+        unit, places = s.indicator.unit, s.indicator.decimals
+        assert f"{format_value(s.value, unit, places)} for April 2017" in p.text
+        assert f"target of {format_value(s.target, unit, places)}" in p.text
+        assert f"floor (minimum standard) of {format_value(s.floor, unit, places)}" in p.text
+        assert s.commentary.strip() in p.text
+
+
+def test_cohort_impact_lists_each_variant_with_and_without():
+    _, scores, report = composed("kent-scs-2017-06")
+    bullets = [p for p in section(report, "Summary of Performance").content
+               if isinstance(p, Paragraph) and p.style == "bullet"]
+    assert len(bullets) == len(scores.cohort_variants) == 7
+    variant = next(v for v in scores.cohort_variants if v.id == "CIC01")
+    main = next(s for s in scores.measures if s.id == "CIC01")
+    expected = f"{main.indicator.name}: {format_value(main.value, 'percent', 1)} for all, " \
+               f"{format_value(variant.value, 'percent', 1)} excluding UASC ({variant.status})."
+    assert expected in [b.text for b in bullets]
+
+
+def test_trend_charts_carry_alt_text_written_from_the_data():
+    meeting, scores, report = composed("kent-scs-2017-06")
+    charts = report.charts
+    assert [c.title.split(":")[0] for c in charts] == [
+        next(s for s in scores.measures if s.id == i).indicator.name for i in meeting.scoring.key_areas]
+    for chart, ident in zip(charts, meeting.scoring.key_areas):
+        assert chart.png.startswith(b"\x89PNG")
+        assert chart.alt_text == describe_trend(next(s for s in scores.measures if s.id == ident))
+
+
+def test_bucks_key_indicators_under_green_amber_red_and_counts():
+    meeting, scores, report = composed("bucks-cscl-2016-12")
+    items = section(report, "Key Performance Indicators (appendix 1) – Summary").content
+    listed, current = {}, None
+    for item in items:
+        if item.style == "heading":
+            current = item.text
+        elif item.style == "bullet":
+            listed.setdefault(current, []).append(item.text)
+    keys = [s for s in scores.measures if s.indicator.key]
+    for status in ("Green", "Amber", "Red"):
+        assert listed.get(status, []) == [s.indicator.name for s in keys if s.status == status]
+    assert (len(listed["Green"]), len(listed["Amber"]), len(listed["Red"])) == (1, 3, 10)  # as seed 002
+    summary = section(report, "Summary").content
+    table = next(i for i in summary if isinstance(i, Table))
+    assert table.rows == (("Total number of measures with a RAG (shown in chart above)", "17"),
+                          ("Measures where data currently unavailable", "2"))
+    chart = next(i for i in summary if isinstance(i, Chart))
+    counts = {k: v for k, v in scores.summary.status_counts.items() if k in ("Green", "Amber", "Red", "No data")}
+    assert chart.alt_text == describe_rag_counts(counts, "Q2 2016/17")
+
+
+def test_kent_2013_previous_red_and_activity_paragraphs():
+    _, scores, report = composed("kent-cc-2013-09")
+    items = section(report, "June Performance Dashboard").content
+    body = [p.text for p in items if isinstance(p, Paragraph)]
+    assert "There are no indicators rated as Red." in body[4]
+    acts = [s for s in scores.measures if s.indicator.kind == "activity"]
+    n = {k: sum(s.status == k for s in acts) for k in ("Within range", "Above range", "Below range")}
+    assert body[5] == (f"Of the {number_words(len(acts))} activity indicators, {number_words(n['Within range'])} "
+                       f"are within the expected range, {number_words(n['Above range'])} above and "
+                       f"{number_words(n['Below range'])} below.")
+    were_red = [s.indicator.name for s in scores.measures if s.previous_status == "Red"]
+    assert were_red  # the sample data has indicators Red at March 2013
+    start = body.index("Indicators which were Red at the previous report have changed as follows:")
+    bullets = [p for p in items[start + 1:] if isinstance(p, Paragraph) and p.style == "bullet"]
+    assert [b.runs[0].text for b in bullets] == were_red
+    assert all(" – was Red for " in b.text for b in bullets)
+
+
+def test_headers_and_numbering_per_house_style():
+    _, _, kent = composed("kent-scs-2017-06")
+    assert [(h.label, h.value.split("\n")[0]) for h in kent.header][:3] == [
+        ("From", "Roger Gough, Cabinet Member for Children, Young People and Education"),
+        ("To", "Children's, Young People and Education Cabinet Committee – 22 June 2017"),
+        ("Subject", "SPECIALIST CHILDREN'S SERVICES PERFORMANCE SCORECARD")]
+    assert [s.number for s in kent.sections] == ["1.", "2.", "3.", "4.", "5.", "6."]
+    _, _, cardiff = composed("cardiff-cyp-2018-03")
+    numbers = [p.number for s in cardiff.sections for p in s.content if isinstance(p, Paragraph) and p.number]
+    assert numbers == [str(n) for n in range(1, len(numbers) + 1)]  # continuous through the paper
+    assert cardiff.sections[2].heading == "PERFORMANCE DURING QUARTER 3: OCTOBER TO DECEMBER 2017"
+    assert cardiff.signatory == ("Davina Fiore", "Director of Legal Services and Governance", "7th March 2018")
+
+
+def body(text):
+    return Paragraph((Run(text),))
+
+
+def test_numbering_schemes():
+    raw = [("Introduction", True, [body("a"), Paragraph((Run("q"),), style="quote"), body("b")]),
+           ("Recommendations", True, [body("c")]), ("Contacts", False, [body("d")])]
+    decimal = number_sections(raw, "decimal")
+    assert [(s.number, [p.number for p in s.content]) for s in decimal] == [
+        ("1.", ["1.1", "", "1.2"]), ("2.", ["2.1"]), ("3.", [""])]
+    bracketed = number_sections(raw, "bracketed")
+    assert [[p.number for p in s.content] for s in bracketed] == [["1. (1)", "", "(2)"], ["2."], [""]]
+    continuous = number_sections(raw, "continuous")
+    assert [[p.number for p in s.content] for s in continuous] == [["1", "", "2"], ["3"], [""]]
+    assert all(p.number == "" for s in number_sections(raw, "none") for p in s.content)
+
+
+def test_unknown_paragraph_and_indicator_are_reported_together():
+    meeting, scores, _ = composed("kent-scs-2017-06")
+    sections = [s.model_copy(update={"content": [*s.content, "no-such-paragraph"]}) if i == 0 else s
+                for i, s in enumerate(meeting.sections)]
+    scoring = meeting.scoring.model_copy(update={"key_areas": ["NOPE"]})
+    with pytest.raises(ReportgenError) as caught:
+        compose(meeting.model_copy(update={"sections": sections, "scoring": scoring}), scores)
+    found = [str(p) for p in caught.value.problems]
+    assert found[0].endswith("scoring.key_areas[0]: 'NOPE' is not an indicator in the data")
+    assert "sections[0].content[2]: 'no-such-paragraph' is neither a generated item" in found[1]
+
+
+def test_paper_facts_come_from_the_meeting():
+    meeting, _, report = composed("bucks-cscl-2016-12")
+    facts = report.facts
+    assert (facts.council, facts.committee, facts.title) == (meeting.council, meeting.committee, meeting.title)
+    assert (facts.period_label, facts.author, facts.appendix_letter) == ("Q2 2016/17", "Cabinet Member for Resources", "1")
+    assert facts.created.isoformat() == "2016-12-06T00:00:00+00:00"
