@@ -1,26 +1,38 @@
-"""Build cover reports: load, score, compose and render every meeting, then write.
+"""Build meetings' agenda packs, in two phases.
 
-Everything is composed and rendered before the first file is written, so a
-problem in the third meeting leaves the first two meetings' previous reports as
-they were. Each report is written to a temporary name and renamed into place.
+1. ``prepare``: load, score, compose and render everything of every meeting in
+   memory. A problem anywhere stops the build here, before a file is written.
+2. ``write_packs``: stage each meeting's outputs in a hidden folder beside its
+   pack, convert the cover reports with one LibreOffice process, merge the agenda
+   packs, write the manifest, and only then swap every staged folder into place.
+   A failure leaves every previous pack as it was and no temporary files behind.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
-from .compose import compose
+from .boilerplate import Boilerplate
+from .compose import compose, fields_for, house_style, paper_facts
 from .data import load_dataset
-from .errors import ReportgenError
-from .meeting import Meeting, load_meeting
-from .model import Report, ScoreSet
-from .pack import atomic_write_bytes, build_date
-from .render.docx import render_report
+from .errors import Problem, ReportgenError, StrictWarnings
+from .exports import scores_csv_bytes, scores_xlsx_bytes
+from .meeting import Meeting, display_path, load_meeting
+from .model import Block, Report, ScoreSet
+from .pack import LibreOfficeMissing, Staging, build_date, convert_many, manifest, manifest_bytes, merge_pdfs
+from .quality import data_quality_warnings
 from .scoring import score_dataset
 
 REPORT_NAME = "report.docx"
+SCORECARD_NAME = "appendix-a-scorecard.pdf"
+PACK_NAME = "agenda-pack.pdf"
+GUIDANCE = "guidance-notes"
+
+Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -30,29 +42,161 @@ class Built:
     meeting: Meeting
     scores: ScoreSet
     report: Report
+    created: datetime
     docx: bytes
+    scorecard: bytes
+    inputs: tuple[Path, ...]  # every file the outputs were made from, for the manifest
     warnings: tuple[str, ...]
 
+    @property
+    def outputs(self) -> dict[str, bytes]:
+        """The files made in memory, by name."""
+        title = f"{self.meeting.title} - scored indicators, {self.report.facts.period_label}"
+        return {
+            REPORT_NAME: self.docx,
+            SCORECARD_NAME: self.scorecard,
+            "scores.csv": scores_csv_bytes(self.scores),
+            "scores.xlsx": scores_xlsx_bytes(self.scores, created=self.created, title=title),
+        }
 
-def prepare(meeting_dir: Path) -> Built:
-    """Load, score, compose and render one meeting; raises ReportgenError with every problem."""
-    meeting, warnings = load_meeting(meeting_dir)
-    dataset = load_dataset(meeting.data_path)
+
+def _score(meeting: Meeting, dataset) -> ScoreSet:
     try:
-        scores = score_dataset(dataset, meeting.period, meeting.scoring.parsed_rule,
-                               meeting.scoring.previous_period)
+        return score_dataset(dataset, meeting.period, meeting.scoring.parsed_rule, meeting.scoring.previous_period)
     except ValueError as exc:
-        raise ReportgenError(f"{meeting.source}: {exc}") from None
-    report = compose(meeting, scores, created=build_date(meeting.meeting_date))
-    return Built(meeting, scores, report, render_report(report), (*warnings, *report.warnings))
+        raise ReportgenError([Problem(meeting.source, str(exc))]) from None
 
 
-def build_reports(meeting_dirs: Iterable[Path | str], out_dir: Path | str) -> list[Path]:
-    """Write OUT/<meeting folder>/report.docx for each meeting; return the paths written."""
-    built = [prepare(Path(d)) for d in meeting_dirs]
-    written = []
-    for item in built:
-        path = Path(out_dir) / item.meeting.name / REPORT_NAME
-        atomic_write_bytes(path, item.docx)
-        written.append(path)
-    return written
+def _guidance(meeting: Meeting, scores: ScoreSet, boilerplate: Boilerplate) -> tuple[Block, ...]:
+    if not boilerplate.exists(GUIDANCE):
+        return ()
+    return boilerplate.render(GUIDANCE, fields_for(meeting, scores, house_style(meeting)))
+
+
+def _unused_overrides(meeting: Meeting, boilerplate: Boilerplate) -> list[str]:
+    """Paragraphs the meeting supplies (inline or as files) that no section uses."""
+    own = set(meeting.overrides)
+    folder = meeting.folder / "boilerplate"
+    if folder.is_dir():
+        own |= {p.stem for p in folder.iterdir() if p.suffix in (".md", ".txt")}
+    return [f"{meeting.source}: boilerplate '{name}' is given for this meeting but no section uses it"
+            for name in sorted(own - boilerplate.used)]
+
+
+def prepare(meeting_dir: Path | str) -> Built:
+    """Load, score, compose and render one meeting; raises ReportgenError with every problem."""
+    from .render.docx import render_report
+    from .render.scorecard_pdf import render_scorecard
+
+    meeting, warnings = load_meeting(meeting_dir)
+    dataset = load_dataset(display_path(meeting.data_path))
+    scores = _score(meeting, dataset)
+    created = build_date(meeting.meeting_date)
+    boilerplate = Boilerplate.for_meeting(meeting, meeting.boilerplate or house_style(meeting).boilerplate)
+    report = compose(meeting, scores, boilerplate=boilerplate, created=created)
+    guidance = _guidance(meeting, scores, boilerplate)
+    docx = render_report(report)
+    scorecard = render_scorecard(paper_facts(meeting, created), scores, guidance)
+    quality = [str(p) for p in data_quality_warnings(dataset, meeting.period)]
+    used = [boilerplate.find(n) for n in sorted(boilerplate.used) if n not in meeting.overrides]
+    inputs = (meeting.folder / "meeting.yaml", *map(Path, dataset.sources), Path(report.template),
+              *filter(None, used), *(meeting.folder / a.source for a in meeting.appendices if a.source != "scorecard"))
+    # report.warnings repeats the scorer's "no value" notes, which the data-quality
+    # check words better (it names the latest value there is).
+    all_warnings = (*warnings, *quality,
+                    *_unused_overrides(meeting, boilerplate))
+    return Built(meeting, scores, report, created, docx, scorecard,
+                 tuple(dict.fromkeys(p.resolve() for p in inputs)), tuple(dict.fromkeys(all_warnings)))
+
+
+def prepare_all(meeting_dirs: Iterable[Path | str], progress: Progress) -> list[Built]:
+    """Prepare every meeting; report the problems of all of them together."""
+    built, problems = [], []
+    for meeting_dir in meeting_dirs:
+        progress(f"composing {Path(meeting_dir).name}")
+        try:
+            built.append(prepare(meeting_dir))
+        except ReportgenError as exc:
+            problems += exc.problems
+            error_type = type(exc)
+    if problems:
+        raise error_type(problems)
+    return built
+
+
+def _pack_parts(item: Built, stage: Path, cover_pdf: Path) -> list[tuple[str, Path]]:
+    facts = item.report.facts
+    parts = [(f"Cover report: {facts.title}", cover_pdf)]
+    for appendix in item.meeting.appendices:
+        source = stage / SCORECARD_NAME if appendix.source == "scorecard" else item.meeting.folder / appendix.source
+        if source.suffix.lower() == ".pdf":
+            parts.append((f"Appendix {appendix.letter}: {appendix.title}", source))
+    if not any(a.source == "scorecard" for a in item.meeting.appendices):
+        parts.append((f"Appendix {facts.appendix_letter}: Performance scorecard", stage / SCORECARD_NAME))
+    return parts
+
+
+def _write_pack(item: Built, stage: Path, cover_pdf: Path) -> None:
+    facts = item.report.facts
+    merge_pdfs(_pack_parts(item, stage, cover_pdf), stage / PACK_NAME,
+               title=f"{facts.committee}, {facts.meeting_date:%-d %B %Y}: {facts.title}",
+               author=facts.author, subject=f"Agenda pack: {facts.title}, {facts.period_label}",
+               language=facts.language, created=item.created)
+
+
+def _manifest(item: Built, stage: Path) -> bytes:
+    outputs = sorted(p for p in stage.iterdir() if p.is_file())
+    data = manifest(period=str(item.scores.period), status_counts=item.scores.summary.status_counts,
+                    inputs=list(item.inputs), input_base=item.meeting.folder,
+                    outputs=outputs, output_base=stage, built=item.created)
+    return manifest_bytes(data)
+
+
+def _convert_covers(stages: Sequence[Path], pack: bool, progress: Progress, warn: Progress) -> list[Path] | None:
+    if not pack:
+        return None
+    covers = [(stage / REPORT_NAME, stage.parent / f"{stage.name}.cover.pdf") for stage in stages]
+    progress(f"converting {len(covers)} cover report(s) to PDF with LibreOffice")
+    try:
+        convert_many(covers)
+    except LibreOfficeMissing as exc:
+        warn(f"warning: {exc.problems[0].message}; {PACK_NAME} was not made")
+        return None
+    return [pdf for _, pdf in covers]
+
+
+def write_packs(built: Sequence[Built], out_dir: Path, *, pack: bool = True,
+                progress: Progress = lambda _: None, warn: Progress = lambda _: None) -> list[Path]:
+    """Write every meeting's outputs into OUT/<meeting>/, all or nothing."""
+    with contextlib.ExitStack() as stack:
+        stagings = [stack.enter_context(Staging(Path(out_dir) / item.meeting.name)) for item in built]
+        stages = [s.path for s in stagings]
+        for item, staging in zip(built, stagings):
+            progress(f"writing {item.meeting.name}")
+            for name, data in item.outputs.items():
+                staging.write_bytes(name, data)
+        covers = _convert_covers(stages, pack, progress, warn)
+        for i, (item, stage) in enumerate(zip(built, stages)):
+            if covers:
+                progress(f"assembling {item.meeting.name}/{PACK_NAME}")
+                _write_pack(item, stage, covers[i])
+                covers[i].unlink()
+            (stage / "manifest.json").write_bytes(_manifest(item, stage))
+    return [Path(out_dir) / item.meeting.name for item in built]
+
+
+def build(meeting_dirs: Iterable[Path | str], out_dir: Path | str, *, pack: bool = True, strict: bool = False,
+          progress: Progress = lambda _: None, warn: Progress = lambda _: None) -> list[Built]:
+    """The whole job: every meeting prepared, then every pack written."""
+    built = prepare_all(meeting_dirs, progress)
+    warnings = [w for item in built for w in item.warnings]
+    if strict and warnings:
+        raise StrictWarnings([Problem("--strict", w) for w in warnings])
+    for warning in warnings:
+        warn(f"warning: {warning}")
+    try:
+        write_packs(built, Path(out_dir), pack=pack, progress=progress, warn=warn)
+    finally:
+        for stray in Path(out_dir).glob(".*.cover.pdf") if Path(out_dir).is_dir() else ():
+            stray.unlink(missing_ok=True)
+    return built

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
-from .errors import EXIT_OK, EXIT_RENDER_FAILED, EXIT_USAGE, Problem, ReportgenError
+from .errors import EXIT_OK, EXIT_RENDER_FAILED, EXIT_USAGE, EXIT_WARNINGS, Problem, ReportgenError
 
 
 def _score(args: argparse.Namespace) -> int:
@@ -30,6 +30,76 @@ def _score(args: argparse.Namespace) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     write_score_table(scores, args.format, args.output)
     return EXIT_OK
+
+
+def _progress(args: argparse.Namespace) -> Callable[[str], None]:
+    """One line per step on a terminal; nothing when piped or with -q."""
+    if args.quiet or not sys.stderr.isatty():
+        return lambda _message: None
+    return lambda message: print(f"reportgen: {message}", file=sys.stderr, flush=True)
+
+
+def _warn(args: argparse.Namespace) -> Callable[[str], None]:
+    return lambda message: None if args.quiet else print(message, file=sys.stderr)
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .build import build
+
+    built = build(args.meetings, args.output, pack=not args.no_pack, strict=args.strict,
+                  progress=_progress(args), warn=_warn(args))
+    if not args.quiet:
+        for item in built:
+            print(_summary_line(item, args.output))
+    return EXIT_OK
+
+
+def _summary_line(item, out: Path) -> str:
+    counts = item.scores.summary.status_counts
+    order = ("Green", "Amber", "Red", "No data", "No target", "Within range", "Above range", "Below range")
+    counted = ", ".join(f"{counts[s]} {s}" for s in order if counts.get(s))
+    folder = out / item.meeting.name
+    files = ", ".join(sorted(p.name for p in folder.iterdir() if p.is_file()))
+    return f"{folder}/: {files}\n  {item.report.facts.period_label}: {counted}"
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .check import check_meeting
+
+    warnings = check_meeting(args.meeting)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if warnings:
+        print(f"reportgen check: {args.meeting}: {len(warnings)} warning(s)", file=sys.stderr)
+        return EXIT_WARNINGS
+    print(f"reportgen check: {args.meeting}: no problems found")
+    return EXIT_OK
+
+
+def _new(args: argparse.Namespace) -> int:
+    from .nextmeeting import start_next_meeting
+    from .periods import Period
+
+    problems: list[Problem] = []
+    period = _option(args.period, Period.parse, "--period", problems)
+    when = _option(args.date, _date, "--date", problems)
+    if problems:
+        raise ReportgenError(problems)
+    path, meeting = start_next_meeting(args.meeting, args.previous, period, when)
+    print(f"reportgen new: wrote {path} for {meeting.meeting_date:%-d %B %Y}, period {meeting.period}; "
+          f"add the data for {meeting.period}, then run: reportgen check {args.meeting}")
+    if meeting.overrides:
+        print(f"  review the paragraphs this meeting overrides: {', '.join(meeting.overrides)}")
+    return EXIT_OK
+
+
+def _date(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"'{text}' is not a date; write it as YYYY-MM-DD, e.g. 2017-07-20") from None
 
 
 def _option(text, parse, flag, problems):
@@ -59,6 +129,25 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--format", choices=("csv", "json"), default="csv")
     score.add_argument("-o", "--output", type=Path, help="write to this file instead of printing")
     score.set_defaults(run=_score)
+
+    build = commands.add_parser("build", help="build each meeting's report, scorecard and agenda pack into OUT/<meeting>/")
+    build.add_argument("meetings", nargs="+", type=Path, metavar="MEETING_DIR")
+    build.add_argument("-o", "--output", type=Path, default=Path("out"), metavar="OUT", help="default: out")
+    build.add_argument("--no-pack", action="store_true", help="skip the LibreOffice agenda pack (quick drafts)")
+    build.add_argument("--strict", action="store_true", help="fail on any warning")
+    build.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    build.set_defaults(run=_build)
+
+    check = commands.add_parser("check", help="validate a meeting, its data, boilerplate and template; write nothing")
+    check.add_argument("meeting", type=Path, metavar="MEETING_DIR")
+    check.set_defaults(run=_check)
+
+    new = commands.add_parser("new", help="start the next meeting's folder from the previous one")
+    new.add_argument("meeting", type=Path, metavar="MEETING_DIR")
+    new.add_argument("--from", dest="previous", type=Path, required=True, metavar="PREVIOUS_DIR")
+    new.add_argument("--period", help="the new reporting period, YYYY-MM (default: the next one)")
+    new.add_argument("--date", help="the new meeting date, YYYY-MM-DD (default: one period after the last)")
+    new.set_defaults(run=_new)
     return parser
 
 

@@ -138,34 +138,47 @@ def find_soffice() -> str | None:
 
 
 def convert_docx_to_pdf(docx: Path, pdf: Path, timeout: float = 120) -> Path:
-    """Convert ``docx`` to a tagged PDF at ``pdf`` with headless LibreOffice.
+    """Convert ``docx`` to a tagged PDF at ``pdf`` with headless LibreOffice."""
+    convert_many([(Path(docx), Path(pdf))], timeout)
+    return Path(pdf)
 
-    Each call has its own LibreOffice user profile: two soffice processes sharing
-    one profile block each other, so parallel builds would fail or hang.
+
+def convert_many(jobs: list[tuple[Path, Path]], timeout: float = 120) -> None:
+    """Convert each (docx, pdf) pair with ONE headless LibreOffice process.
+
+    Starting LibreOffice costs more than converting a cover report, so a build of
+    several meetings converts them all in one call. Each call has its own user
+    profile: two soffice processes sharing one profile block each other.
     """
     soffice = find_soffice()
     if soffice is None:
         raise LibreOfficeMissing()
-    docx, pdf = Path(docx), Path(pdf)
-    if not docx.is_file():
-        raise RenderError([Problem(str(docx), "no such file to convert to PDF")])
+    for docx, _ in jobs:
+        if not Path(docx).is_file():
+            raise RenderError([Problem(str(docx), "no such file to convert to PDF")])
     with tempfile.TemporaryDirectory(prefix="reportgen-soffice-") as tmp:
-        outdir = Path(tmp) / "out"
+        indir, outdir = Path(tmp) / "in", Path(tmp) / "out"
+        indir.mkdir()
+        # Every meeting's cover is report.docx: numbered copies keep their PDFs apart.
+        sources = [indir / f"{i}.docx" for i in range(len(jobs))]
+        for (docx, _), source in zip(jobs, sources):
+            shutil.copyfile(docx, source)
         command = [
             soffice,
             f"-env:UserInstallation={(Path(tmp) / 'profile').as_uri()}",
             "--headless", "--norestore", "--nolockcheck",
-            "--convert-to", PDF_FILTER, "--outdir", str(outdir), str(docx.resolve()),
+            "--convert-to", PDF_FILTER, "--outdir", str(outdir), *map(str, sources),
         ]
-        returncode, output = _run(command, timeout, docx)
-        made = outdir / f"{docx.stem}.pdf"
-        # soffice exits 0 even when it could not load the file, so the PDF itself is the test.
-        if returncode != 0 or not made.is_file() or made.stat().st_size == 0:
-            raise RenderError([Problem(
-                str(docx), f"LibreOffice could not convert it to PDF (exit code {returncode}):\n{output}"
-            )])
-        atomic_write_bytes(pdf, made.read_bytes())
-    return pdf
+        first = Path(jobs[0][0])
+        returncode, output = _run(command, timeout * len(jobs), first)
+        for (docx, pdf), source in zip(jobs, sources):
+            made = outdir / f"{source.stem}.pdf"
+            # soffice exits 0 even when it could not load the file, so the PDF itself is the test.
+            if returncode != 0 or not made.is_file() or made.stat().st_size == 0:
+                raise RenderError([Problem(
+                    str(docx), f"LibreOffice could not convert it to PDF (exit code {returncode}):\n{output}"
+                )])
+            atomic_write_bytes(Path(pdf), made.read_bytes())
 
 
 def _run(command: list[str], timeout: float, docx: Path) -> tuple[int, str]:

@@ -12,8 +12,10 @@ from statistics import median
 from .errors import Problem
 from .model import Dataset, Indicator, Observation
 from .periods import FREQUENCY_MONTHS, Period
+from .scoring import own_period
 
 OUTLIER_SPREAD = 6.0  # robust z-score beyond which a value is "far outside its history"
+OUTLIER_SHARE = 0.25  # ...and at least this share of the usual level away, so a steady series' small step is no alarm
 MIN_HISTORY = 6  # fewer earlier values than this and no judgement is made
 
 
@@ -48,10 +50,8 @@ def _outlier(ind: Indicator, cohort: str, rows: list[Observation], source: str) 
     latest, earlier = valued[-1], [o.value for o in valued[-13:-1]]
     centre = median(earlier)
     spread = median(abs(v - centre) for v in earlier) * 1.4826
-    if spread == 0:
-        far = abs(latest.value - centre) > max(abs(centre) * 0.5, 1e-9)
-    else:
-        far = abs(latest.value - centre) / spread > OUTLIER_SPREAD
+    distance = abs(latest.value - centre)
+    far = distance > max(OUTLIER_SPREAD * spread, OUTLIER_SHARE * abs(centre), 1e-9)
     if not far:
         return []
     return [Problem(source, f"{_name(ind, cohort)}: {latest.value:g} for {latest.period.label(ind.frequency)} is far "
@@ -67,15 +67,17 @@ def _percent_range(ind: Indicator, rows: list[Observation], source: str) -> list
             for o in rows if o.value is not None and not 0 <= o.value <= 100]
 
 
-def _stale(ind: Indicator, cohort: str, rows: list[Observation], period: Period, source: str) -> list[Problem]:
+def _stale(ind: Indicator, rows: list[Observation], period: Period, source: str) -> list[Problem]:
     step = FREQUENCY_MONTHS.get(ind.frequency, 1)
     valued = [o.period for o in rows if o.value is not None and o.period <= period]
-    if cohort or not valued or period.months_since(max(valued)) < step:
+    if valued and period.months_since(max(valued)) < step:
         return []
-    latest = max(valued)
-    return [Problem(source, f"{ind.id}: the latest value is for {latest.label(ind.frequency)}, "
-                            f"{period.months_since(latest)} months before the reporting period "
-                            f"{period.label()}; it will show as No data", None, "period")]
+    expected = own_period(ind, {o.period: o for o in rows}, period).label(ind.frequency)
+    message = f"{ind.id} ({ind.name}) has no value for {expected}"
+    if valued:
+        message += f"; its latest value is for {max(valued).label(ind.frequency)}"
+    message += ", so it shows as No data"
+    return [Problem(source, message, None, "period")]
 
 
 def data_quality_warnings(dataset: Dataset, period: Period | None = None) -> list[Problem]:
@@ -84,11 +86,13 @@ def data_quality_warnings(dataset: Dataset, period: Period | None = None) -> lis
     indicators = {i.id: i for i in dataset.indicators}
     source = dataset.value_source
     warnings: list[Problem] = []
-    for (ident, cohort), rows in _series(dataset).items():
+    series = _series(dataset)
+    for (ident, cohort), rows in series.items():
         ind = indicators[ident]
         warnings += _gaps(ind, cohort, rows, source)
         warnings += _outlier(ind, cohort, [o for o in rows if period is None or o.period <= period], source)
         warnings += _percent_range(ind, rows, source)
-        if period is not None:
-            warnings += _stale(ind, cohort, rows, period, source)
+    if period is not None:
+        for ind in dataset.indicators:
+            warnings += _stale(ind, series.get((ind.id, ""), []), period, source)
     return warnings

@@ -148,7 +148,7 @@ def _step(indicator: Indicator) -> int:
     return FREQUENCY_MONTHS.get(indicator.frequency, 1)
 
 
-def _own_period(indicator: Indicator, series: Series, report: Period) -> Period:
+def own_period(indicator: Indicator, series: Series, report: Period) -> Period:
     """The indicator's latest period within its frequency window ending at the report period."""
     step = _step(indicator)
     in_window = [p for p in series if 0 <= report.months_since(p) < step]
@@ -205,14 +205,14 @@ def _score_series(
     indicator: Indicator, cohort: str, series: Series, report: Period,
     rule: Rule | None, previous_report: Period | None, history_length: int,
 ) -> Score:
-    own = _own_period(indicator, series, report)
+    own = own_period(indicator, series, report)
     obs = series.get(own)
     status, how, target, floor = _rating(indicator, obs, rule, cohort)
     lag = 12 if indicator.compare_with == "last_year" else _step(indicator)
     comparator = own.shift(-lag)
     comparator_obs = series.get(comparator)
     previous_value = comparator_obs.value if comparator_obs else None
-    before = _own_period(indicator, series, previous_report) if previous_report else own.shift(-_step(indicator))
+    before = own_period(indicator, series, previous_report) if previous_report else own.shift(-_step(indicator))
     previous_status = _rating(indicator, series.get(before), rule, cohort)[0] if before in series else ""
     value = obs.value if obs else None
     given = bool(obs and obs.forecast)

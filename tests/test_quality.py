@@ -46,5 +46,5 @@ def test_a_stale_latest_period_is_flagged():
     data = Dataset((KPI, Indicator(id="K2", name="Other", polarity="higher")),
                    series([80, 81, 82, 83]) + series([5, 6], ident="K2"), value_source="values.csv")
     assert messages(data, Period(2016, 7)) == [
-        "values.csv: column 'period': K2: the latest value is for May 2016, 2 months before the "
-        "reporting period Jul 2016; it will show as No data"]
+        "values.csv: column 'period': K2 (Other) has no value for Jul 2016; its latest value is for May 2016, "
+        "so it shows as No data"]
