@@ -3,8 +3,9 @@
 A house style (below) says how a council lays its paper out: the sections in
 order, each a list of boilerplate paragraphs and generated items, and how
 paragraphs are numbered. A meeting may replace the sections. Generated items
-(``GENERATED``) write their sentences from the ScoreSet, never from fixed text,
-so the paper says what the data says.
+(``GENERATED``) write their sentences from the ScoreSet (narrative.py) or from
+the meeting (recommendations, contacts ...), never from fixed text, so the
+paper says what the data says.
 """
 
 from __future__ import annotations
@@ -16,12 +17,11 @@ from datetime import date, datetime, time, timezone
 
 from .boilerplate import Boilerplate, render_text
 from .errors import MeetingError, Problem, ReportgenError
-from .formatting import format_value, join_words, number_words
+from .formatting import format_value
 from .meeting import Meeting, SectionSpec
-from .model import (AMBER, BELOW, ABOVE, GREEN, NO_DATA, RED, WITHIN, Block, Chart, HeaderField, PaperFacts,
-                    Paragraph, Quote, Report, Run, Score, ScoreSet, Section, Table)
-
-Item = Paragraph | Chart | Table
+from .model import (AMBER, GREEN, RED, Block, HeaderField, PaperFacts, Paragraph, Quote, Report, Run, Score,
+                    ScoreSet, Section)
+from .narrative import NARRATIVE, Item, para, period_name
 
 
 @dataclass(frozen=True)
@@ -96,19 +96,7 @@ class Context:
         return format_value(value, score.indicator.unit, score.indicator.decimals)
 
 
-# --- small wording helpers ----------------------------------------------------------------
-
-
-def _p(*runs: Run | str, style: str = "body") -> Paragraph:
-    return Paragraph(tuple(Run(r) if isinstance(r, str) else r for r in runs), style=style)
-
-
-def _count(n: int, singular: str, plural: str | None = None) -> str:
-    return f"{number_words(n)} {singular if n == 1 else plural or singular + 's'}"
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
+# --- dates and periods ---------------------------------------------------------------------
 
 
 def long_date(when: date, *, weekday: bool = False, ordinal: bool = False) -> str:
@@ -123,200 +111,10 @@ def _ordinal(day: int) -> str:
 
 def period_text(meeting: Meeting) -> str:
     """The reporting period as the narrative names it: 'April 2017', 'Q2 2016/17'."""
-    if meeting.frequency == "monthly":
-        return meeting.period.long_label
-    return meeting.period.label(meeting.frequency)
+    return period_name(meeting.period, meeting.frequency)
 
 
-def _period_name(period, frequency: str) -> str:
-    return period.long_label if frequency == "monthly" else period.label(frequency)
-
-
-def _own_period(score: Score) -> str:
-    return _period_name(score.period, score.indicator.frequency)
-
-
-# --- generated items ----------------------------------------------------------------------
-
-
-def rag_counts(ctx: Context) -> list[Item]:
-    """Seed 001: 'There are 43 measures within the ... For April 2017, 19 ... and five as Red.'"""
-    counts, rated = ctx.scores.summary.status_counts, ctx.scores.summary.rated
-    name = ctx.fields["scorecard_name"]
-    first = (f"There {'is' if rated == 1 else 'are'} {_count(rated, 'measure')} within the {name} which "
-             f"{'has' if rated == 1 else 'have'} a RAG (Red, Amber, Green) rating applied.")
-    g, a, r = (counts.get(s, 0) for s in (GREEN, AMBER, RED))
-    lead = f"{number_words(g)} performance {'measure is' if g == 1 else 'measures are'}" if g else \
-        "no performance measures are"
-    rest = [f"{number_words(n) if n else 'none'} as {status}" for n, status in ((a, AMBER), (r, RED))]
-    second = f"For {ctx.fields['period']}, {lead} rated as Green, {join_words(rest)}."
-    if r:
-        these = "this measure" if r == 1 else f"these {number_words(r)} measures"
-        second += f" Exception reporting against {these} is included within the attached report."
-    if ctx.scores.cohort_variants and ctx.meeting.cohort_name:
-        second += (f" The report also includes a separate page showing the impact of the cohort of "
-                   f"{ctx.meeting.cohort_name} upon the relevant performance measures.")
-    return [_p(first), _p(second)]
-
-
-def rag_overview(ctx: Context) -> list[Item]:
-    """Seed 004: whether any key performance indicator is Red."""
-    kpis = [s for s in ctx.measures if s.indicator.kind == "kpi"]
-    red = [s.indicator.name for s in kpis if s.status == RED]
-    if red:
-        return [_p(f"{_capital(_count(len(red), 'Key Performance Indicator'))} "
-                   f"{'is' if len(red) == 1 else 'are'} rated as Red: {join_words(red)}.")]
-    if all(s.status == GREEN for s in kpis if s.is_rated):
-        return [_p("All Key Performance Indicators are on or ahead of target. There are no indicators "
-                   "rated as Red.")]
-    return [_p("All Key Performance Indicators are either ahead of target or are at acceptable levels "
-               "above the floor standard. There are no indicators rated as Red.")]
-
-
-def data_unavailable(ctx: Context) -> list[Item]:
-    missing = [s.indicator.name for s in ctx.measures if s.status == NO_DATA]
-    if not missing:
-        return [_p(f"Data is available for every measure for {ctx.fields['period']}.")]
-    return [_p(f"Data is currently unavailable for {_count(len(missing), 'measure')}: {join_words(missing)}.")]
-
-
-def counts_table(ctx: Context) -> list[Item]:
-    summary = ctx.scores.summary
-    return [Table(("Measures", "Number"), (
-        ("Total number of measures with a RAG (shown in chart above)", str(summary.rated)),
-        ("Measures where data currently unavailable", str(summary.no_data)),
-    ), caption=f"Measures for {ctx.fields['period']}")]
-
-
-def rag_chart(ctx: Context) -> list[Item]:
-    from .describe import describe_rag_counts
-    from .render.charts import rag_count_chart
-
-    counts = {k: v for k, v in ctx.scores.summary.status_counts.items() if k in (GREEN, AMBER, RED, NO_DATA)}
-    title = f"Measures by RAG rating, {ctx.fields['period']}"
-    return [Chart(rag_count_chart(counts, title=title), title, describe_rag_counts(counts, ctx.fields["period"]),
-                  width_cm=12.0)]
-
-
-def key_indicators(ctx: Context) -> list[Item]:
-    """Seed 002: the key indicators listed under Green, Amber and Red."""
-    keys = _key_scores(ctx)
-    items: list[Item] = []
-    statuses = [GREEN, AMBER, RED] + ([NO_DATA] if any(s.status == NO_DATA for s in keys) else [])
-    for status in statuses:
-        items.append(_p(status, style="heading"))
-        names = [s.indicator.name for s in keys if s.status == status]
-        items += [_p(name, style="bullet") for name in names] or [_p("None.", style="plain")]
-    return items
-
-
-def _key_scores(ctx: Context) -> list[Score]:
-    ids = ctx.meeting.scoring.key_indicators
-    if ids is None:
-        return [s for s in ctx.measures if s.indicator.key]
-    return [ctx.score(i) for i in ids]
-
-
-def exceptions(ctx: Context) -> list[Item]:
-    """An exception paragraph for each Red measure: value, target, floor, direction, commentary."""
-    return [_exception(ctx, s) for s in ctx.measures if s.status == RED]
-
-
-def _exception(ctx: Context, s: Score) -> Paragraph:
-    ind = s.indicator
-    text = f": {ctx.value(s, s.value)} for {_own_period(s)}, against a target of {ctx.value(s, s.target)}"
-    if s.floor is not None:
-        text += f" and a floor (minimum standard) of {ctx.value(s, s.floor)}"
-    text += f"; {'higher' if ind.polarity != 'lower' else 'lower'} is better."
-    text += _direction_sentence(ctx, s)
-    if s.commentary:
-        text += f" {s.commentary.strip()}"
-    return _p(Run(ind.name, bold=True), text)
-
-
-_DIRECTION_WORDS = {"Improved": "improved", "Declined": "declined", "No change": "not changed",
-                    "Increased": "increased", "Decreased": "decreased"}
-
-
-def _direction_sentence(ctx: Context, s: Score) -> str:
-    if not s.direction or s.comparator_period is None:
-        return ""
-    when = _period_name(s.comparator_period, s.indicator.frequency)
-    subject = "Performance has" if s.indicator.kind == "kpi" else "It has"
-    return f" {subject} {_DIRECTION_WORDS[s.direction]} since {when} ({ctx.value(s, s.previous_value)})."
-
-
-def previous_red(ctx: Context) -> list[Item]:
-    """Seed 004: indicators that were Red at the previous report, and how they have changed."""
-    at = "at the previous report" if ctx.meeting.scoring.previous_period else "in the previous period"
-    were = [s for s in ctx.measures if s.previous_status == RED]
-    if not were:
-        return [_p(f"No indicators were rated as Red {at}.")]
-    items: list[Item] = [_p(f"Indicators which were Red {at} have changed as follows:")]
-    for s in were:
-        if s.status == NO_DATA:
-            now = f"has no data for {_own_period(s)}"
-        else:
-            now = "still Red" if s.status == RED else f"now {s.status}"
-            now += f" ({ctx.value(s, s.value)} for {_own_period(s)} against a target of {ctx.value(s, s.target)})"
-        was = f"was Red for {_period_name(s.previous_period, s.indicator.frequency)}, " if s.previous_period else ""
-        text = f" – {was}{now}."
-        if s.commentary:
-            text += f" {s.commentary.strip()}"
-        items.append(_p(Run(s.indicator.name, bold=True), text, style="bullet"))
-    return items
-
-
-def activity(ctx: Context) -> list[Item]:
-    """Activity indicators: how many are within, above or below their expected range."""
-    acts = [s for s in ctx.measures if s.indicator.kind == "activity"]
-    if not acts:
-        return []
-    n = {status: sum(1 for s in acts if s.status == status) for status in (WITHIN, ABOVE, BELOW, NO_DATA)}
-    word = {k: number_words(v) if v else "none" for k, v in n.items()}
-    text = (f"Of the {_count(len(acts), 'activity indicator')}, {word[WITHIN]} "
-            f"{'is' if n[WITHIN] == 1 else 'are'} within the expected range, {word[ABOVE]} above "
-            f"and {word[BELOW]} below.")
-    if n[NO_DATA]:
-        text += f" {_capital(_count(n[NO_DATA], 'has', 'have'))} no data."
-    items: list[Item] = [_p(text)]
-    for s in acts:
-        if s.status in (ABOVE, BELOW):
-            ind = s.indicator
-            detail = (f": {ctx.value(s, s.value)} for {_own_period(s)}, {s.status.split()[0].lower()} the "
-                      f"expected range of {ctx.value(s, ind.expected_low)} to {ctx.value(s, ind.expected_high)}.")
-            items.append(_p(Run(ind.name, bold=True), detail + _direction_sentence(ctx, s), style="bullet"))
-    return items
-
-
-def cohort(ctx: Context) -> list[Item]:
-    """Seed 001: where a measure has a cohort variant, the figure with and without it."""
-    variants = ctx.scores.cohort_variants
-    if not variants:
-        return []
-    who = ctx.meeting.cohort_name or "the cohort"
-    items: list[Item] = [_p(f"The measures affected by the cohort of {who}, for {ctx.fields['period']}:")]
-    for main in ctx.measures:
-        for v in (v for v in variants if v.id == main.id):
-            rating = f" ({v.status})" if v.is_rated else ""
-            items.append(_p(Run(main.indicator.name, bold=True),
-                            f": {ctx.value(main, main.value)} for all, {ctx.value(v, v.value)} {v.cohort}"
-                            f"{rating}.", style="bullet"))
-    return items
-
-
-def trend_charts(ctx: Context) -> list[Item]:
-    from .describe import describe_trend
-    from .render.charts import trend_chart
-
-    charts: list[Item] = []
-    for indicator_id in ctx.meeting.scoring.key_areas:
-        s, ind = ctx.score(indicator_id), ctx.score(indicator_id).indicator
-        title = f"{ind.name}: trend to {_own_period(s)}"
-        png = trend_chart(s.history, title=ind.name, unit=ind.unit, decimals=ind.decimals, target=s.target,
-                          floor=s.floor, polarity=ind.polarity, frequency=ind.frequency)
-        charts.append(Chart(png, title, describe_trend(s)))
-    return charts
+# --- items from the meeting ---------------------------------------------------------------
 
 
 def recommendation_runs(ctx: Context) -> list[list[Run]]:
@@ -366,27 +164,23 @@ def summary_line(ctx: Context) -> list[Item]:
 def background_documents(ctx: Context) -> list[Item]:
     docs = ctx.meeting.background_documents
     if not docs:
-        return [_p("None", style="plain")]
-    return [_p(d.title + (f"\n{d.url}" if d.url else ""), style="plain") for d in docs]
+        return [para("None", style="plain")]
+    return [para(d.title + (f"\n{d.url}" if d.url else ""), style="plain") for d in docs]
 
 
 def contacts(ctx: Context) -> list[Item]:
     items: list[Item] = []
     for c in ctx.meeting.contacts:
         if c.role and c.role != ctx.heading:  # no "Lead Officer" label under a "Lead Officer" heading
-            items.append(_p(Run(c.role, bold=True), style="plain"))
+            items.append(para(Run(c.role, bold=True), style="plain"))
         lines = [x for x in (c.name, c.title, c.phone, c.email) if x]
-        items.append(_p("\n".join(lines), style="plain"))
+        items.append(para("\n".join(lines), style="plain"))
     return items
 
 
 GENERATED: dict[str, Callable[[Context], list[Item]]] = {
-    "rag_counts": rag_counts, "rag_overview": rag_overview, "data_unavailable": data_unavailable,
-    "counts_table": counts_table, "rag_chart": rag_chart, "key_indicators": key_indicators,
-    "exceptions": exceptions, "previous_red": previous_red, "activity": activity, "cohort": cohort,
-    "trend_charts": trend_charts, "recommendations": recommendations,
-    "recommendation_line": recommendation_line, "summary_line": summary_line,
-    "background_documents": background_documents, "contacts": contacts,
+    **NARRATIVE, "recommendations": recommendations, "recommendation_line": recommendation_line,
+    "summary_line": summary_line, "background_documents": background_documents, "contacts": contacts,
 }
 
 
@@ -396,13 +190,14 @@ GENERATED: dict[str, Callable[[Context], list[Item]]] = {
 def fields_for(meeting: Meeting, scores: ScoreSet, style: HouseStyle) -> dict[str, object]:
     """The {{ fields }} boilerplate and headings may use."""
     period, counts = meeting.period, scores.summary.status_counts
+    quarter_end = period.shift(-period.month % 3)  # a monthly period's quarter: April 2017 is in April to June
     scorecard = next((a for a in meeting.appendices if a.source == "scorecard"), None)
     fields: dict[str, object] = {
         "council": meeting.council, "committee": meeting.committee, "title": meeting.title,
         "meeting_date": long_date(meeting.meeting_date, weekday=style.weekday_dates),
         "period": period_text(meeting), "period_month": period.long_label.split()[0],
         "period_year": str(period.year), "period_end": _period_end(period), "financial_year": period.financial_year,
-        "quarter": period.label("quarterly")[1], "quarter_months": period.quarter_months_label(),
+        "quarter": quarter_end.label("quarterly")[1], "quarter_months": quarter_end.quarter_months_label(),
         "scorecard_name": "performance scorecard", "scorecard_appendix": scorecard.letter if scorecard else "A",
         "service": meeting.title, "rated": scores.summary.rated, "no_data": scores.summary.no_data,
         "green": counts.get(GREEN, 0), "amber": counts.get(AMBER, 0), "red": counts.get(RED, 0),
@@ -479,7 +274,7 @@ def compose(meeting: Meeting, scores: ScoreSet, *, boilerplate: Boilerplate | No
         raise MeetingError(problems)
     raw, front = [], []
     for spec in specs:
-        heading = ctx.heading = _heading(ctx, spec.heading)
+        heading = ctx.heading = _heading(ctx, spec.heading, problems)
         raw.append((heading, spec.numbered, _gather(ctx, spec.content, problems)))
     front = _gather(ctx, style.front, problems)
     if problems:
@@ -507,8 +302,12 @@ def _gather(ctx: Context, names: Sequence[str], problems: list[Problem]) -> list
     return items
 
 
-def _heading(ctx: Context, text: str) -> str:
-    runs = render_text(text, ctx.fields, f"{ctx.meeting.source}: section heading '{text}'")
+def _heading(ctx: Context, text: str, problems: list[Problem]) -> str:
+    try:
+        runs = render_text(text, ctx.fields, f"{ctx.meeting.source}: section heading '{text}'")
+    except ReportgenError as exc:  # noted with the paragraphs' problems, so one run shows them all
+        problems += exc.problems
+        return text
     heading = "".join(r.text for r in runs)
     return heading.upper() if ctx.style.upper_headings else heading
 

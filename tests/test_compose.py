@@ -175,3 +175,56 @@ def test_paper_facts_come_from_the_meeting():
     assert (facts.council, facts.committee, facts.title) == (meeting.council, meeting.committee, meeting.title)
     assert (facts.period_label, facts.author, facts.appendix_letter) == ("Q2 2016/17", "Cabinet Member for Resources", "1")
     assert facts.created.isoformat() == "2016-12-06T00:00:00+00:00"
+
+
+# --- exempt reports (docs/meetings.md, "Exempt reports") ------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["kent-scs-2017-06", "bucks-cscl-2016-12", "cardiff-cyp-2018-03"])
+def test_an_exempt_report_prints_its_schedule_12a_paragraph(tmp_path, name):
+    import io
+
+    import docx
+    import yaml
+
+    from reportgen.render.docx import render_report
+
+    source = yaml.safe_load((ROOT / "data" / name / "meeting.yaml").read_text(encoding="utf-8"))
+    source.update(classification="Exempt", exempt_paragraph=3)
+    source["scoring"]["data"] = str(ROOT / "data" / name / source["scoring"]["data"])
+    (tmp_path / "meeting.yaml").write_text(yaml.safe_dump(source, allow_unicode=True), encoding="utf-8")
+    meeting, _ = load_meeting(tmp_path)
+    scores = score_dataset(load_dataset(meeting.data_path), meeting.period, meeting.scoring.parsed_rule,
+                           meeting.scoring.previous_period)
+    document = docx.Document(io.BytesIO(render_report(compose(meeting, scores))))
+    text = [p.text for p in document.paragraphs] + [
+        cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    notice = ("Exempt: not for publication by virtue of paragraph 3 of Part 1 of Schedule 12A to the Local "
+              "Government Act 1972")
+    assert notice in text
+    assert "Unrestricted" not in text
+
+
+def test_quarter_fields_of_a_monthly_meeting_name_the_quarter_the_month_is_in():
+    from reportgen.compose import fields_for, house_style
+
+    meeting, scores, _ = composed("kent-scs-2017-06")  # period April 2017: Q1 2017/18
+    fields = fields_for(meeting, scores, house_style(meeting))
+    assert (fields["quarter"], fields["quarter_months"]) == ("1", "April to June 2017")
+    meeting, scores, _ = composed("cardiff-cyp-2018-03")  # quarterly, to December 2017
+    fields = fields_for(meeting, scores, house_style(meeting))
+    assert (fields["quarter"], fields["quarter_months"]) == ("3", "October to December 2017")
+
+
+def test_a_misspelt_field_in_a_heading_is_reported_with_the_paragraphs_problems():
+    meeting, scores, _ = composed("kent-scs-2017-06")
+    fields = {k: v for k, v in meeting.fields.items() if k != "service_short"}
+    sections = [s.model_copy(update={"heading": "{{ service_nam }} Performance Report"}) if i == 1 else s
+                for i, s in enumerate(meeting.sections)]
+    with pytest.raises(ReportgenError) as caught:
+        compose(meeting.model_copy(update={"fields": fields, "sections": sections}), scores)
+    found = [str(p).split("; fields available")[0] for p in caught.value.problems]
+    assert found[0].endswith("meeting.yaml: section heading '{{ service_nam }} Performance Report':1: "
+                             "field 'service_nam' is not defined")
+    assert [f.split("/")[-1] for f in found[1:]] == ["latest-results.md:1: field 'service_short' is not defined",
+                                                     "directorate-use.md:1: field 'service_short' is not defined"]

@@ -14,7 +14,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from reportgen.build import build_reports, prepare
+from reportgen.build import build, prepare
 from reportgen.errors import MeetingError, ReportgenError, TemplateError
 from reportgen.render.docx import check_template
 
@@ -28,9 +28,9 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("out")
     names = ["kent-scs-2017-06", "bucks-cscl-2016-12", "cardiff-cyp-2018-03", "kent-cc-2013-09"]
-    paths = build_reports([DATA / n for n in names], out)
-    assert paths == [out / n / "report.docx" for n in names]
-    return {n: (docx.Document(p), prepare(DATA / n)) for n, p in zip(names, paths)}
+    made = build([DATA / n for n in names], out, pack=False)
+    assert [m.meeting.name for m in made] == names
+    return {m.meeting.name: (docx.Document(out / m.meeting.name / "report.docx"), m) for m in made}
 
 
 def header(document):
@@ -241,7 +241,7 @@ def test_a_failed_build_writes_nothing(tmp_path):
     bad = meeting_copy(tmp_path, template="kent")
     out = tmp_path / "out"
     with pytest.raises(MeetingError):
-        build_reports([DATA / "bucks-cscl-2016-12", bad], out)
+        build([DATA / "bucks-cscl-2016-12", bad], out, pack=False)
     assert not out.exists()
 
 

@@ -144,6 +144,23 @@ def test_header_row_repeats_on_every_table_page(pages):
             assert re.search(rf"^\s*{label}$", text, re.M), f"header '{label}' missing on a table page"
 
 
+def _first_content_line(text: str) -> str:
+    """The first line under the running header and the council's name."""
+    lines = text.splitlines()
+    return lines[lines.index(FACTS.council) + 1]
+
+
+def test_group_name_repeats_as_continued_above_the_header(pages):
+    table_pages = [p for p in pages if re.search(r"^F0\d\d$", p, re.M)]
+    first, *later = table_pages
+    assert re.search(r"^Children in Care\n\s*Ref$", first, re.M) and "(continued)" not in first
+    assert later, "the fixture should make the group run on to later pages"
+    for text in later:
+        assert _first_content_line(text) == "Children in Care (continued)", "caption missing at the top of a page"
+        assert re.search(r"^Children in Care \(continued\)\n\s*Ref$", text, re.M)  # above the header row
+    assert "Early Help (continued)" not in "\n".join(pages)  # a group that fits on its page is not "continued"
+
+
 def test_page_numbers_count_every_page(pages):
     assert 5 <= len(pages) <= 15
     for number, text in enumerate(pages, start=1):
@@ -183,6 +200,19 @@ def test_bookmarks_per_group_and_exception(reader):
     children = [[i.title for i in item] for item in outline if isinstance(item, list)]
     assert children == [["Children in Care", "Early Help"], ["Early Help"],
                         ["CIC02: Re-referrals within 12 months", "EH01: Days from referral to Early Help support"]]
+
+
+def test_bookmarks_open_the_page_they_name(reader, pages):
+    def walk(items):
+        for item in items:
+            yield from walk(item) if isinstance(item, list) else [item]
+
+    targets = {item.title: reader.get_destination_page_number(item) for item in walk(reader.outline)}
+    assert targets["Summary"] == 0
+    assert targets["Guidance notes"] == len(pages) - 1
+    for title, page in targets.items():
+        assert title in " ".join(pages[page].split()), f"bookmark {title!r} opens page {page + 1}"
+    assert list(targets.values()) == sorted(targets.values())
 
 
 def test_one_exception_page_per_red_measure(scores, pages):
