@@ -11,6 +11,8 @@
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -83,7 +85,36 @@ def _unused_overrides(meeting: Meeting, boilerplate: Boilerplate) -> list[str]:
             for name in sorted(own - boilerplate.used)]
 
 
-def prepare(meeting_dir: Path | str) -> Built:
+def workers(jobs: int) -> int:
+    """Processes to use: one per core, at most one per job; REPORTGEN_WORKERS=1 turns it off."""
+    wanted = os.environ.get("REPORTGEN_WORKERS", "").strip()
+    limit = int(wanted) if wanted.isdigit() and int(wanted) > 0 else (os.cpu_count() or 1)
+    return max(1, min(limit, jobs))
+
+
+@contextlib.contextmanager
+def _beside(parallel: bool):
+    """Run a function in a forked process beside this one, or here when not parallel.
+
+    Forking after the imports gives the child every library already loaded, so the
+    scorecard can be drawn on the second core while the cover report is composed.
+    """
+    if not parallel:
+        class _Now:
+            def __init__(self, fn, *args):
+                self.value = fn(*args)
+
+            def result(self):
+                return self.value
+        yield _Now
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield pool.submit
+
+
+def prepare(meeting_dir: Path | str, *, parallel: bool = False) -> Built:
     """Load, score, compose and render one meeting; raises ReportgenError with every problem."""
     from .render.docx import render_report
     from .render.scorecard_pdf import render_scorecard
@@ -93,10 +124,12 @@ def prepare(meeting_dir: Path | str) -> Built:
     scores = _score(meeting, dataset)
     created = build_date(meeting.meeting_date)
     boilerplate = Boilerplate.for_meeting(meeting, meeting.boilerplate or house_style(meeting).boilerplate)
-    report = compose(meeting, scores, boilerplate=boilerplate, created=created)
     guidance = _guidance(meeting, scores, boilerplate)
-    docx = render_report(report)
-    scorecard = render_scorecard(paper_facts(meeting, created), scores, guidance)
+    with _beside(parallel) as run:
+        pending = run(render_scorecard, paper_facts(meeting, created), scores, guidance)
+        report = compose(meeting, scores, boilerplate=boilerplate, created=created)
+        docx = render_report(report)
+        scorecard = pending.result()
     quality = [str(p) for p in data_quality_warnings(dataset, meeting.period)]
     used = [boilerplate.find(n) for n in sorted(boilerplate.used) if n not in meeting.overrides]
     inputs = (meeting.folder / "meeting.yaml", *map(Path, dataset.sources), Path(report.template),
@@ -109,16 +142,37 @@ def prepare(meeting_dir: Path | str) -> Built:
                  tuple(dict.fromkeys(p.resolve() for p in inputs)), tuple(dict.fromkeys(all_warnings)))
 
 
+def _prepare_or_error(meeting_dir: Path | str, parallel: bool = False) -> Built | ReportgenError:
+    try:
+        return prepare(meeting_dir, parallel=parallel)
+    except ReportgenError as exc:
+        return exc
+
+
+def _outcomes(meeting_dirs: list[Path | str]) -> Iterable[Built | ReportgenError]:
+    """Each meeting prepared, in order: on several cores when there are several meetings."""
+    count = workers(len(meeting_dirs))
+    if len(meeting_dirs) == 1:
+        yield _prepare_or_error(meeting_dirs[0], parallel=workers(2) > 1)
+        return
+    if count == 1:
+        yield from map(_prepare_or_error, meeting_dirs)
+        return
+    with multiprocessing.get_context("fork").Pool(count) as pool:
+        yield from pool.imap(_prepare_or_error, meeting_dirs)
+
+
 def prepare_all(meeting_dirs: Iterable[Path | str], progress: Progress) -> list[Built]:
     """Prepare every meeting; report the problems of all of them together."""
-    built, problems = [], []
-    for meeting_dir in meeting_dirs:
-        progress(f"composing {Path(meeting_dir).name}")
-        try:
-            built.append(prepare(meeting_dir))
-        except ReportgenError as exc:
-            problems += exc.problems
-            error_type = type(exc)
+    dirs = list(meeting_dirs)
+    built, problems, error_type = [], [], ReportgenError
+    for meeting_dir, outcome in zip(dirs, _outcomes(dirs)):
+        progress(f"composed {Path(meeting_dir).name}")
+        if isinstance(outcome, ReportgenError):
+            problems += outcome.problems
+            error_type = type(outcome)
+        else:
+            built.append(outcome)
     if problems:
         raise error_type(problems)
     return built

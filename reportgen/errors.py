@@ -47,6 +47,10 @@ class ReportgenError(Exception):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self):
+        # Keeps the problems whole when a build worker process sends the error back.
+        return type(self), (self.problems,)
+
 
 class DataError(ReportgenError):
     """The indicator data breaks the data contract."""

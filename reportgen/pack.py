@@ -51,6 +51,9 @@ class LibreOfficeMissing(RenderError):
             f"install it with: {INSTALL_LIBREOFFICE}"
         )
 
+    def __reduce__(self):
+        return type(self), ()
+
 
 # --- the build date ---------------------------------------------------------
 
