@@ -157,11 +157,14 @@ def trend_chart(
                 ax.axhline(floor, color=FLOOR_COLOUR, linestyle=":", linewidth=1.6,
                            label=f"Floor {format_value(floor, unit, decimals)}")
             known = [(x, y) for x, y in zip(xs, ys) if y == y]
+            # Above the latest point after a rise, below it after a fall: off the line that leads in.
+            fell = len(known) > 1 and known[-2][1] > known[-1][1]
             if known:
                 x, y = known[-1]
-                ax.annotate(format_value(y, unit, decimals), (x, y), xytext=(-4, 8),
-                            textcoords="offset points", ha="right", fontsize=9, fontweight="bold")
-            _frame_y(ax, ys, target, floor)
+                ax.annotate(format_value(y, unit, decimals), (x, y), xytext=(-4, -8 if fell else 8),
+                            textcoords="offset points", ha="right", va="top" if fell else "baseline",
+                            fontsize=9, fontweight="bold")
+            _frame_y(ax, ys, target, floor, room_below=fell)
             ax.yaxis.set_major_formatter(_tick_formatter(unit, decimals))
             ax.set_xticks(xs)
             ax.set_xticklabels(labels, rotation=45, ha="right", fontsize=8)
@@ -184,13 +187,14 @@ def _title_lines(title: str, polarity: str | None) -> list[str]:
     return textwrap.wrap(text, width=TITLE_WIDTH)[:3] or [""]
 
 
-def _frame_y(ax, ys: Sequence[float], target: float | None, floor: float | None) -> None:
-    """Keep the target and floor in view, with a little room above and below."""
+def _frame_y(ax, ys: Sequence[float], target: float | None, floor: float | None, room_below: bool = False) -> None:
+    """Keep the target and floor in view, with a little room above and below (more for a label below)."""
     values = [y for y in ys if y == y] + [v for v in (target, floor) if v is not None]
     if not values:
         ax.set_ylim(0, 1)
         return
     low, high = min(values), max(values)
     pad = (high - low) * 0.15 or abs(high) * 0.1 or 1.0
-    bottom = 0 if low >= 0 and low - pad < 0 else low - pad
+    below = pad * 2 if room_below else pad
+    bottom = 0 if low >= 0 and low - below < 0 else low - below
     ax.set_ylim(bottom, high + pad)

@@ -26,7 +26,6 @@ from html import escape
 from pathlib import Path
 
 from reportlab import rl_config
-from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
@@ -41,49 +40,16 @@ from reportlab.platypus import (
 
 from .. import model
 from ..describe import describe_rag_counts, describe_trend
-from ..formatting import format_value
+from .scorecard_cells import (  # noqa: F401  PALETTE, HEADER_BG, HEADER_TEXT: tests import them from here
+    ACTIVITY_HEADER, ACTIVITY_WIDTHS, BOLD, COHORT_HEADER, COHORT_WIDTHS, DIRECTION_ARROWS, FONT, HEADER_BG,
+    HEADER_TEXT, ITALIC, KPI_HEADER, KPI_WIDTHS, PALETTE, activity_row, cohort_row, direction_text, floor_text,
+    forecast_text, kpi_row, latest_text, previous_text, status_cell_style, status_text, table_style, target_text,
+)
 
 PAGE = landscape(A4)
 MARGIN = 12 * mm
-FONT, BOLD, ITALIC = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"
 ROWS_PER_TABLE = 40  # small tables keep layout and page splits cheap (benchmarks/SCORECARD.md)
-TABLE_FONT_SIZE = 7
 GROUP_START_HEIGHT = 120  # points: a group heading, the header row and about three rows
-
-# status -> (background, text). Lightness differs (Red dark, Green mid, Amber
-# light) so the three read apart in greyscale; every pair passes 4.5:1.
-PALETTE = {
-    model.RED: ("#A4161A", "#FFFFFF"),
-    model.GREEN: ("#8FCB9B", "#0B2E14"),
-    model.AMBER: ("#FFE9B0", "#3D2800"),
-    model.NO_DATA: ("#FFFFFF", "#404040"),
-    model.NO_TARGET: ("#FFFFFF", "#404040"),
-}
-HEADER_BG, HEADER_TEXT = "#1F3A5F", "#FFFFFF"
-STATUS_SYMBOLS = {
-    model.GREEN: "✔", model.AMBER: "▲", model.RED: "✖", model.NO_DATA: "○", model.NO_TARGET: "○",
-    model.WITHIN: "●", model.ABOVE: "▲", model.BELOW: "▼",
-}
-DIRECTION_ARROWS = {
-    model.IMPROVED: "↑", model.DECLINED: "↓", model.NO_CHANGE: "→",
-    model.INCREASED: "↑", model.DECREASED: "↓",
-}
-FORECAST_TEXT = {"likely": "☺ Likely", "may": "◐ May", "unlikely": "☹ Unlikely"}
-BASIS_TEXT = {
-    "snapshot": "Snapshot", "ytd": "Year to\ndate", "rolling12": "Rolling\n12 months", "period": "In period",
-}
-KPI_HEADER = (
-    "Ref", "Indicator", "Polarity", "Latest", "Previous", "Status", "Direction\nof travel",
-    "Target", "Floor", "Basis", "Benchmark", "Forecast", "Last 13\nperiods",
-)
-KPI_WIDTHS = (36, 138, 42, 58, 56, 56, 56, 48, 48, 46, 72, 56, 54)
-ACTIVITY_HEADER = (
-    "Ref", "Indicator", "Latest", "Previous", "Direction\nof travel", "Expected range", "Status", "Basis",
-    "Last 13\nperiods",
-)
-ACTIVITY_WIDTHS = (36, 228, 62, 62, 66, 96, 80, 58, 60)
-COHORT_HEADER = ("Ref", "Indicator", "Cohort", "Latest", "Target", "Floor", "Status", "Direction\nof travel")
-COHORT_WIDTHS = (40, 250, 140, 70, 60, 60, 76, 70)
 
 
 # ---------------------------------------------------------------- fonts, styles
@@ -110,7 +76,6 @@ def _styles() -> dict[str, ParagraphStyle]:
         "title": ParagraphStyle("title", body, fontName=BOLD, fontSize=18, leading=22, spaceAfter=6),
         "h1": ParagraphStyle("h1", body, fontName=BOLD, fontSize=14, leading=18, spaceBefore=6, spaceAfter=6),
         "h2": ParagraphStyle("h2", body, fontName=BOLD, fontSize=11, leading=14, spaceBefore=8, spaceAfter=4),
-        "cell": ParagraphStyle("cell", body, fontSize=TABLE_FONT_SIZE, leading=8.5, spaceAfter=0),
         "caption": ParagraphStyle("caption", body, fontName=ITALIC, fontSize=8.5, leading=11),
         "small": ParagraphStyle("small", body, fontSize=7.5, leading=10),
         "bullet": ParagraphStyle("bullet", body, leftIndent=12, bulletIndent=2, bulletFontName=FONT),
@@ -125,165 +90,57 @@ def _heading(text: str, style: str, level: int | None = None) -> Paragraph:
     return para
 
 
-# ---------------------------------------------------------------- cell text
-
-def _value(score: model.Score, value: float | None) -> str:
-    return format_value(value, score.indicator.unit, score.indicator.decimals)
-
-
-def status_text(status: str) -> str:
-    symbol = STATUS_SYMBOLS.get(status)
-    return f"{symbol} {status}" if symbol else status
-
-
-def direction_text(direction: str) -> str:
-    if not direction:
-        return "No\ncomparison"
-    return f"{DIRECTION_ARROWS.get(direction, '')} {direction}".strip()
-
-
-def forecast_text(score: model.Score) -> str:
-    text = FORECAST_TEXT.get(score.forecast, "Not\nforecast")
-    return text if score.forecast_given or not score.forecast else f"{text}*"
-
-
-def _latest(score: model.Score) -> str:
-    return f"{_value(score, score.value)}\n{score.period_label}"
-
-
-def _previous(score: model.Score) -> str:
-    if score.comparator_period is None:
-        return "No data"
-    label = score.comparator_period.label(score.indicator.frequency)
-    return f"{_value(score, score.previous_value)}\n{label}"
-
-
-def _target(score: model.Score) -> str:
-    return "No target" if score.target is None else _value(score, score.target)
-
-
-def _floor(score: model.Score) -> str:
-    return "No floor" if score.floor is None else _value(score, score.floor)
-
-
-def _benchmark(score: model.Score) -> str:
-    ind = score.indicator
-    lines = [f"Eng. {_value(score, ind.england)}"] if ind.england is not None else []
-    if ind.neighbours is not None:
-        lines.append(f"Neighb. {_value(score, ind.neighbours)}")
-    return "\n".join(lines) or "No\nbenchmark"
-
-
-def _polarity(score: model.Score) -> str:
-    return {"higher": "Higher\nis better", "lower": "Lower\nis better"}.get(score.indicator.polarity or "", "Not set")
-
-
-def _expected_range(score: model.Score) -> str:
-    ind = score.indicator
-    if ind.expected_low is None or ind.expected_high is None:
-        return "No range"
-    return f"{_value(score, ind.expected_low)} to\n{_value(score, ind.expected_high)}"
-
-
-def sparkline(points: Sequence[model.Point], width: float = 50, height: float = 16):
-    """The last periods as a tiny line: the shape of the trend, not its figures."""
-    values = [p.value for p in points]
-    known = [v for v in values if v is not None]
-    if not known:
-        return "No data"
-    target = points[-1].target if points else None
-    span = known + ([target] if target is not None else [])
-    low, high = min(span), max(span)
-    scale = (height - 4) / (high - low) if high > low else 0
-    step = (width - 4) / max(len(values) - 1, 1)
-
-    def y(v: float) -> float:
-        return 2 + (v - low) * scale if scale else height / 2
-
-    drawing = Drawing(width, height, initialFontName=FONT, initialFontSize=TABLE_FONT_SIZE)
-    if target is not None:
-        drawing.add(Line(2, y(target), width - 2, y(target), strokeColor=colors.HexColor("#2E6B30"),
-                         strokeWidth=0.5, strokeDashArray=[1.5, 1.5]))
-    run: list[float] = []
-    for i, v in enumerate(values + [None]):
-        if v is not None:
-            run += [2 + i * step, y(v)]
-        elif run:  # a gap in the data is a gap in the line
-            drawing.add(PolyLine(run, strokeColor=colors.HexColor("#1F3A5F"), strokeWidth=0.9))
-            run = []
-    last = max(i for i, v in enumerate(values) if v is not None)
-    drawing.add(Circle(2 + last * step, y(values[last]), 1.4, fillColor=colors.black, strokeWidth=0))
-    return drawing
-
-
 # ---------------------------------------------------------------- tables
 
-def _table_style(header_rows: int = 1) -> list[tuple]:
-    return [
-        ("FONT", (0, 0), (-1, -1), FONT, TABLE_FONT_SIZE, 8.5),
-        ("FONT", (0, 0), (-1, header_rows - 1), BOLD, TABLE_FONT_SIZE, 8.5),
-        ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor(HEADER_BG)),
-        ("TEXTCOLOR", (0, 0), (-1, header_rows - 1), colors.HexColor(HEADER_TEXT)),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#8C8C8C")),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-    ]
+class _CaptionedTable(Table):
+    """A group's table whose first row names the group: "(continued)" on the pages it runs on to.
+
+    reportlab repeats the first ``repeatRows`` rows of a split table unchanged,
+    so the caption row is rewritten in each part that goes to a later page.
+    """
+
+    caption = ""
+    outline = None  # the group's bookmark, given to the part drawn first
+
+    def split(self, availWidth, availHeight):
+        parts = super().split(availWidth, availHeight)
+        for i, part in enumerate(parts):
+            part.caption, part.outline = self.caption, None if i else self.outline
+            if i and self.caption:
+                part._cellvalues[0] = [_continued(self.caption), *part._cellvalues[0][1:]]
+        return parts
 
 
-def _status_cell_style(column: int, row: int, status: str) -> list[tuple]:
-    if status not in PALETTE:
-        return []
-    background, text = PALETTE[status]
-    return [
-        ("BACKGROUND", (column, row), (column, row), colors.HexColor(background)),
-        ("TEXTCOLOR", (column, row), (column, row), colors.HexColor(text)),
-        ("FONT", (column, row), (column, row), BOLD, TABLE_FONT_SIZE, 8.5),
-    ]
+def _continued(caption: str) -> str:
+    return f"{caption} (continued)"
+
+
+def _caption_style() -> list[tuple]:
+    """The caption row reads as a heading above the grid, not as a cell in it."""
+    return [("SPAN", (0, 0), (-1, 0)), ("FONT", (0, 0), (-1, 0), BOLD, 11, 14), ("LEFTPADDING", (0, 0), (-1, 0), 0),
+            ("VALIGN", (0, 0), (-1, 0), "BOTTOM"), ("BOTTOMPADDING", (0, 0), (-1, 0), 4)]
 
 
 def _chunked_tables(header: Sequence[str], widths: Sequence[float], rows: list[list],
-                    statuses: list[tuple[int, str]]) -> list[Table]:
+                    statuses: list[tuple[int, str]], caption: str = "") -> list[Table]:
     """Tables of at most ROWS_PER_TABLE rows, each with the header repeated on every page.
 
     ``statuses`` holds (column, status) per row, for the colour of its status cell.
+    With a ``caption`` (a group's name), each table starts with a caption row that
+    repeats above the header, saying "(continued)" after the first page of the group.
     """
     tables = []
     for start in range(0, len(rows), ROWS_PER_TABLE):
         chunk = rows[start:start + ROWS_PER_TABLE]
-        style = _table_style()
-        for offset, (column, status) in enumerate(statuses[start:start + ROWS_PER_TABLE], start=1):
-            style += _status_cell_style(column, offset, status)
-        table = Table([list(header), *chunk], colWidths=widths, repeatRows=1, style=TableStyle(style),
-                      hAlign="LEFT")
+        top = [[_continued(caption) if start else caption] + [""] * (len(header) - 1)] if caption else []
+        style = table_style(len(top)) + (_caption_style() if top else [])
+        for offset, (column, status) in enumerate(statuses[start:start + ROWS_PER_TABLE], start=len(top) + 1):
+            style += status_cell_style(column, offset, status)
+        table = _CaptionedTable([*top, list(header), *chunk], colWidths=widths, repeatRows=len(top) + 1,
+                                style=TableStyle(style), hAlign="LEFT")
+        table.caption = caption
         tables.append(table)
     return tables
-
-
-def _name_cell(score: model.Score) -> Paragraph:
-    text = escape(score.indicator.name)
-    if score.indicator.key:
-        text = f"<b>{text}</b> (key)"
-    return Paragraph(text, _styles()["cell"])
-
-
-def _kpi_row(score: model.Score) -> list:
-    return [
-        score.id, _name_cell(score), _polarity(score), _latest(score), _previous(score),
-        status_text(score.status), direction_text(score.direction), _target(score), _floor(score),
-        BASIS_TEXT.get(score.indicator.basis, score.indicator.basis), _benchmark(score),
-        forecast_text(score), sparkline(score.history),
-    ]
-
-
-def _activity_row(score: model.Score) -> list:
-    return [
-        score.id, _name_cell(score), _latest(score), _previous(score), direction_text(score.direction),
-        _expected_range(score), status_text(score.status),
-        BASIS_TEXT.get(score.indicator.basis, score.indicator.basis), sparkline(score.history),
-    ]
 
 
 def _by_group(scores: Sequence[model.Score]) -> dict[str, list[model.Score]]:
@@ -296,13 +153,13 @@ def _by_group(scores: Sequence[model.Score]) -> dict[str, list[model.Score]]:
 def _grouped_section(title: str, scores: Sequence[model.Score], header, widths, row, status_col) -> list:
     story: list = [_heading(title, "h1", 0)]
     for group, members in _by_group(scores).items():
-        # Not keepWithNext: that moves a whole group to the next page and leaves gaps.
+        # The group's name is the first row of its tables (repeated on later pages), not a
+        # paragraph: a heading kept with the table would move the whole group and leave gaps.
         # Break only when the heading, the header row and a few rows would not fit.
-        heading = _heading(group, "h2", 1)
-        heading.keepWithNext = False
-        story += [CondPageBreak(GROUP_START_HEIGHT), heading]
-        story += _chunked_tables(header, widths, [row(s) for s in members],
-                                 [(status_col, s.status) for s in members])
+        tables = _chunked_tables(header, widths, [row(s) for s in members],
+                                 [(status_col, s.status) for s in members], caption=group)
+        tables[0].outline, tables[0].spaceBefore = (group, 1), _styles()["h2"].spaceBefore
+        story += [CondPageBreak(GROUP_START_HEIGHT), *tables]
     return story
 
 
@@ -325,10 +182,10 @@ def _title_block(facts: model.PaperFacts) -> list:
 
 
 def _count_table(title: str, rows: list[tuple[str, int]], coloured: bool) -> Table:
-    style = _table_style()
+    style = table_style()
     if coloured:
         for i, (status, _) in enumerate(rows, start=1):
-            style += _status_cell_style(0, i, status)
+            style += status_cell_style(0, i, status)
     data = [[title, "Measures"]] + [[status_text(name) if coloured else direction_text(name), str(n)]
                                     for name, n in rows]
     style.append(("ALIGN", (1, 0), (1, -1), "RIGHT"))
@@ -366,9 +223,9 @@ def _group_counts(summary: model.Summary) -> Table:
     """Status counts per group, as the Summary gives them (whole measures only)."""
     statuses = (*model.KPI_STATUSES, *model.ACTIVITY_STATUSES[:3])
     rows = [[group, *(str(counts.get(s, 0)) for s in statuses)] for group, counts in summary.group_counts.items()]
-    style = _table_style() + [("ALIGN", (1, 0), (-1, -1), "RIGHT")]
+    style = table_style() + [("ALIGN", (1, 0), (-1, -1), "RIGHT")]
     for column, status in enumerate(statuses[:3], start=1):
-        style += _status_cell_style(column, 0, status)
+        style += status_cell_style(column, 0, status)
     header = ["Group", *(status_text(s).replace(" range", "\nrange") for s in statuses)]
     return Table([header, *rows], colWidths=(200, *[62] * len(statuses)), repeatRows=1, hAlign="LEFT",
                  style=TableStyle(style))
@@ -376,8 +233,8 @@ def _group_counts(summary: model.Summary) -> Table:
 
 def _exception_page(score: model.Score, chart: bytes, first: bool) -> list:
     s, ind = _styles(), score.indicator
-    facts_row = [_latest(score), _previous(score), status_text(score.status), direction_text(score.direction),
-                 _target(score), _floor(score), forecast_text(score)]
+    facts_row = [latest_text(score), previous_text(score), status_text(score.status),
+                 direction_text(score.direction), target_text(score), floor_text(score), forecast_text(score)]
     header = ("Latest", "Previous", "Status", "Direction\nof travel", "Target", "Floor", "Forecast")
     table = _chunked_tables(header, [80] * 7, [facts_row], [(2, score.status)])[0]
     return [
@@ -414,13 +271,6 @@ def _exceptions(scores: model.ScoreSet, charts: Mapping[str, bytes], period_labe
     return story
 
 
-def _cohort_row(score: model.Score, whole: bool) -> list:
-    # An activity indicator has an expected range, not a target and floor.
-    activity = score.indicator.kind == "activity"
-    return [score.id, _name_cell(score), "Whole measure" if whole else score.cohort, _latest(score),
-            f"Range {_expected_range(score)}" if activity else _target(score),
-            "Not used" if activity else _floor(score), status_text(score.status), direction_text(score.direction)]
-
 
 def _cohorts(scores: model.ScoreSet) -> list:
     variants: dict[str, list[model.Score]] = {}
@@ -431,7 +281,7 @@ def _cohorts(scores: model.ScoreSet) -> list:
     rows, statuses = [], []
     for whole in scores.measures:
         for i, score in enumerate([whole, *variants.get(whole.id, [])] if whole.id in variants else []):
-            rows.append(_cohort_row(score, i == 0))
+            rows.append(cohort_row(score, i == 0))
             statuses.append((6, score.status))
     intro = ("These measures are also reported for part of the whole cohort, so that members can see how "
              "that group affects each measure. Each status is worked out in the same way as for the whole measure.")
@@ -470,19 +320,28 @@ class _NumberedCanvas(Canvas):
         super().__init__(*args, **kwargs)
         self._facts = facts
         self._pages: list[dict] = []
+        self._marks: list[str] = []  # bookmarks made on the page being drawn
         stamp = facts.created.strftime("D:%Y%m%d%H%M%S+00'00'")
         self.setDateFormatter(lambda *_: stamp)
         # The /ID is a digest seeded with the clock (or SOURCE_DATE_EPOCH): seed it from the facts.
         self._doc.signature = hashlib.md5(f"reportgen {facts.created.isoformat()}".encode(), usedforsecurity=False)
 
+    def bookmarkPage(self, key: str, **kwargs):
+        # reportlab points a bookmark at the page it has written last; pages are
+        # written only in save(), so the bookmark is made there, on its own page.
+        self._marks.append(key)
+
     def showPage(self):
         self._pages.append(dict(self.__dict__))
+        self._marks = []
         self._startPage()
 
     def save(self):
         total = len(self._pages)
         for number, state in enumerate(self._pages, start=1):
             self.__dict__.update(state)
+            for key in self._marks:
+                super().bookmarkPage(key)
             self.setFont(FONT, 8)
             self.setFillColor(colors.HexColor("#333333"))
             self.drawRightString(PAGE[0] - MARGIN, MARGIN - 14, f"Page {number} of {total}")
@@ -536,10 +395,10 @@ def render_scorecard(
     story = _title_block(facts) + _summary(facts, scores, summary_chart)
     if kpis:
         story += [PageBreak()] + _grouped_section("Key performance indicators", kpis, KPI_HEADER, KPI_WIDTHS,
-                                                  _kpi_row, 5)
+                                                  kpi_row, 5)
     if activities:
         story += [PageBreak()] + _grouped_section("Activity indicators", activities, ACTIVITY_HEADER,
-                                                  ACTIVITY_WIDTHS, _activity_row, 6)
+                                                  ACTIVITY_WIDTHS, activity_row, 6)
     story += _exceptions(scores, exception_charts or {}, facts.period_label) + _cohorts(scores) + _guidance(guidance)
     return _build(facts, story)
 
