@@ -25,7 +25,7 @@ from .errors import Problem, ReportgenError, StrictWarnings
 from .exports import scores_csv_bytes, scores_xlsx_bytes
 from .meeting import Meeting, display_path, load_meeting
 from .model import Block, Report, ScoreSet
-from .pack import LibreOfficeMissing, Staging, build_date, convert_many, manifest, manifest_bytes, merge_pdfs
+from .pack import Conversion, LibreOfficeMissing, Staging, build_date, manifest, manifest_bytes, merge_pdfs
 from .quality import data_quality_warnings
 from .scoring import score_dataset
 
@@ -114,8 +114,13 @@ def _beside(parallel: bool):
         yield pool.submit
 
 
-def prepare(meeting_dir: Path | str, *, parallel: bool = False) -> Built:
-    """Load, score, compose and render one meeting; raises ReportgenError with every problem."""
+def prepare(meeting_dir: Path | str, *, parallel: bool = False,
+            on_cover: Callable[[str, bytes], None] | None = None) -> Built:
+    """Load, score, compose and render one meeting; raises ReportgenError with every problem.
+
+    ``on_cover`` is given the cover report as soon as it is rendered, while the
+    scorecard may still be drawing, so that its PDF conversion can start early.
+    """
     from .render.docx import render_report
     from .render.scorecard_pdf import render_scorecard
 
@@ -129,6 +134,8 @@ def prepare(meeting_dir: Path | str, *, parallel: bool = False) -> Built:
         pending = run(render_scorecard, paper_facts(meeting, created), scores, guidance)
         report = compose(meeting, scores, boilerplate=boilerplate, created=created)
         docx = render_report(report)
+        if on_cover:
+            on_cover(meeting.name, docx)
         scorecard = pending.result()
     quality = [str(p) for p in data_quality_warnings(dataset, meeting.period)]
     used = [boilerplate.find(n) for n in sorted(boilerplate.used) if n not in meeting.overrides]
@@ -142,18 +149,18 @@ def prepare(meeting_dir: Path | str, *, parallel: bool = False) -> Built:
                  tuple(dict.fromkeys(p.resolve() for p in inputs)), tuple(dict.fromkeys(all_warnings)))
 
 
-def _prepare_or_error(meeting_dir: Path | str, parallel: bool = False) -> Built | ReportgenError:
+def _prepare_or_error(meeting_dir: Path | str, parallel: bool = False, on_cover=None) -> Built | ReportgenError:
     try:
-        return prepare(meeting_dir, parallel=parallel)
+        return prepare(meeting_dir, parallel=parallel, on_cover=on_cover)
     except ReportgenError as exc:
         return exc
 
 
-def _outcomes(meeting_dirs: list[Path | str]) -> Iterable[Built | ReportgenError]:
+def _outcomes(meeting_dirs: list[Path | str], on_cover) -> Iterable[Built | ReportgenError]:
     """Each meeting prepared, in order: on several cores when there are several meetings."""
     count = workers(len(meeting_dirs))
     if len(meeting_dirs) == 1:
-        yield _prepare_or_error(meeting_dirs[0], parallel=workers(2) > 1)
+        yield _prepare_or_error(meeting_dirs[0], parallel=workers(2) > 1, on_cover=on_cover)
         return
     if count == 1:
         yield from map(_prepare_or_error, meeting_dirs)
@@ -162,11 +169,12 @@ def _outcomes(meeting_dirs: list[Path | str]) -> Iterable[Built | ReportgenError
         yield from pool.imap(_prepare_or_error, meeting_dirs)
 
 
-def prepare_all(meeting_dirs: Iterable[Path | str], progress: Progress) -> list[Built]:
+def prepare_all(meeting_dirs: Iterable[Path | str], progress: Progress = lambda _: None,
+                on_cover: Callable[[str, bytes], None] | None = None) -> list[Built]:
     """Prepare every meeting; report the problems of all of them together."""
     dirs = list(meeting_dirs)
     built, problems, error_type = [], [], ReportgenError
-    for meeting_dir, outcome in zip(dirs, _outcomes(dirs)):
+    for meeting_dir, outcome in zip(dirs, _outcomes(dirs, on_cover)):
         progress(f"composed {Path(meeting_dir).name}")
         if isinstance(outcome, ReportgenError):
             problems += outcome.problems
@@ -206,51 +214,76 @@ def _manifest(item: Built, stage: Path) -> bytes:
     return manifest_bytes(data)
 
 
-def _convert_covers(stages: Sequence[Path], pack: bool, progress: Progress, warn: Progress) -> list[Path] | None:
-    if not pack:
-        return None
-    covers = [(stage / REPORT_NAME, stage.parent / f"{stage.name}.cover.pdf") for stage in stages]
-    progress(f"converting {len(covers)} cover report(s) to PDF with LibreOffice")
-    try:
-        convert_many(covers)
-    except LibreOfficeMissing as exc:
-        warn(f"warning: {exc.problems[0].message}; {PACK_NAME} was not made")
-        return None
-    return [pdf for _, pdf in covers]
+class CoverConversion:
+    """The cover reports' conversion to PDF: started as early as the covers exist."""
+
+    def __init__(self, wanted: bool, warn: Progress):
+        self.wanted, self.warn = wanted, warn
+        self.running: Conversion | None = None
+        self.names: list[str] = []
+
+    def start(self, built: Sequence[tuple[str, bytes]]) -> None:
+        if not self.wanted or self.running or not built:
+            return
+        try:
+            self.running = Conversion([(f"{name}/{REPORT_NAME}", docx) for name, docx in built])
+            self.names = [name for name, _ in built]
+        except LibreOfficeMissing as exc:
+            self.warn(f"warning: {exc.problems[0].message}; {PACK_NAME} was not made")
+            self.wanted = False
+
+    def pdfs(self) -> dict[str, bytes]:
+        """Each meeting's cover as PDF; empty when there is no pack to make."""
+        if not self.running:
+            return {}
+        return dict(zip(self.names, self.running.finish()))
+
+    def cancel(self) -> None:
+        if self.running:
+            self.running.cancel()
 
 
-def write_packs(built: Sequence[Built], out_dir: Path, *, pack: bool = True,
-                progress: Progress = lambda _: None, warn: Progress = lambda _: None) -> list[Path]:
+def write_packs(built: Sequence[Built], out_dir: Path, covers: CoverConversion,
+                progress: Progress = lambda _: None) -> list[Path]:
     """Write every meeting's outputs into OUT/<meeting>/, all or nothing."""
     with contextlib.ExitStack() as stack:
         stagings = [stack.enter_context(Staging(Path(out_dir) / item.meeting.name)) for item in built]
-        stages = [s.path for s in stagings]
         for item, staging in zip(built, stagings):
             progress(f"writing {item.meeting.name}")
             for name, data in item.outputs.items():
                 staging.write_bytes(name, data)
-        covers = _convert_covers(stages, pack, progress, warn)
-        for i, (item, stage) in enumerate(zip(built, stages)):
-            if covers:
+        if covers.running:
+            progress("waiting for LibreOffice to convert the cover report(s) to PDF")
+        pdfs = covers.pdfs()
+        for item, staging in zip(built, stagings):
+            if item.meeting.name in pdfs:
                 progress(f"assembling {item.meeting.name}/{PACK_NAME}")
-                _write_pack(item, stage, covers[i])
-                covers[i].unlink()
-            (stage / "manifest.json").write_bytes(_manifest(item, stage))
+                cover = staging.write_bytes(".cover.pdf", pdfs[item.meeting.name])
+                _write_pack(item, staging.path, cover)
+                cover.unlink()
+            staging.write_bytes("manifest.json", _manifest(item, staging.path))
     return [Path(out_dir) / item.meeting.name for item in built]
 
 
 def build(meeting_dirs: Iterable[Path | str], out_dir: Path | str, *, pack: bool = True, strict: bool = False,
           progress: Progress = lambda _: None, warn: Progress = lambda _: None) -> list[Built]:
-    """The whole job: every meeting prepared, then every pack written."""
-    built = prepare_all(meeting_dirs, progress)
-    warnings = [w for item in built for w in item.warnings]
-    if strict and warnings:
-        raise StrictWarnings([Problem("--strict", w) for w in warnings])
-    for warning in warnings:
-        warn(f"warning: {warning}")
+    """The whole job: every meeting prepared, then every pack written.
+
+    LibreOffice starts converting the cover reports as soon as they exist (for
+    one meeting, while its scorecard is still being drawn), because it takes
+    longer than everything else; it runs outside OUT, so nothing is written
+    there before every meeting has been composed and checked.
+    """
+    covers = CoverConversion(pack, warn)
     try:
-        write_packs(built, Path(out_dir), pack=pack, progress=progress, warn=warn)
+        built = prepare_all(meeting_dirs, progress, on_cover=lambda name, docx: covers.start([(name, docx)]))
+        warnings = [w for item in built for w in item.warnings]
+        if strict and warnings:
+            raise StrictWarnings([Problem("--strict", w) for w in warnings])
+        for warning in warnings:
+            warn(f"warning: {warning}")
+        covers.start([(item.meeting.name, item.docx) for item in built])
+        write_packs(built, Path(out_dir), covers, progress)
     finally:
-        for stray in Path(out_dir).glob(".*.cover.pdf") if Path(out_dir).is_dir() else ():
-            stray.unlink(missing_ok=True)
+        covers.cancel()
     return built

@@ -147,57 +147,83 @@ def convert_docx_to_pdf(docx: Path, pdf: Path, timeout: float = 120) -> Path:
 
 
 def convert_many(jobs: list[tuple[Path, Path]], timeout: float = 120) -> None:
-    """Convert each (docx, pdf) pair with ONE headless LibreOffice process.
-
-    Starting LibreOffice costs more than converting a cover report, so a build of
-    several meetings converts them all in one call. Each call has its own user
-    profile: two soffice processes sharing one profile block each other.
-    """
-    soffice = find_soffice()
-    if soffice is None:
+    """Convert each (docx, pdf) pair with ONE headless LibreOffice process."""
+    if find_soffice() is None:
         raise LibreOfficeMissing()
     for docx, _ in jobs:
         if not Path(docx).is_file():
             raise RenderError([Problem(str(docx), "no such file to convert to PDF")])
-    with tempfile.TemporaryDirectory(prefix="reportgen-soffice-") as tmp:
-        indir, outdir = Path(tmp) / "in", Path(tmp) / "out"
-        indir.mkdir()
+    conversion = Conversion([(str(docx), Path(docx).read_bytes()) for docx, _ in jobs], timeout)
+    for (_, pdf), data in zip(jobs, conversion.finish()):
+        atomic_write_bytes(Path(pdf), data)
+
+
+class Conversion:
+    """Cover reports being converted to tagged PDF by one LibreOffice process, started now.
+
+    Starting LibreOffice costs more than converting a cover report, so a build
+    converts every meeting's cover in one process, and starts it as soon as the
+    covers exist, to run while the rest of the build goes on; ``finish`` waits
+    for it. Each conversion has its own user profile: two soffice processes
+    sharing one profile block each other.
+    """
+
+    def __init__(self, reports: list[tuple[str, bytes]], timeout: float = 120):
+        soffice = find_soffice()
+        if soffice is None:
+            raise LibreOfficeMissing()
+        self.names = [name for name, _ in reports]
+        self.timeout = timeout * len(reports)
+        self._tmp = tempfile.TemporaryDirectory(prefix="reportgen-soffice-")
+        root = Path(self._tmp.name)
+        self._out = root / "out"
+        (root / "in").mkdir()
         # Every meeting's cover is report.docx: numbered copies keep their PDFs apart.
-        sources = [indir / f"{i}.docx" for i in range(len(jobs))]
-        for (docx, _), source in zip(jobs, sources):
-            shutil.copyfile(docx, source)
+        self._sources = [root / "in" / f"{i}.docx" for i in range(len(reports))]
+        for (_, data), source in zip(reports, self._sources):
+            source.write_bytes(data)
         command = [
-            soffice,
-            f"-env:UserInstallation={(Path(tmp) / 'profile').as_uri()}",
+            soffice, f"-env:UserInstallation={(root / 'profile').as_uri()}",
             "--headless", "--norestore", "--nolockcheck",
-            "--convert-to", PDF_FILTER, "--outdir", str(outdir), *map(str, sources),
+            "--convert-to", PDF_FILTER, "--outdir", str(self._out), *map(str, self._sources),
         ]
-        first = Path(jobs[0][0])
-        returncode, output = _run(command, timeout * len(jobs), first)
-        for (docx, pdf), source in zip(jobs, sources):
-            made = outdir / f"{source.stem}.pdf"
-            # soffice exits 0 even when it could not load the file, so the PDF itself is the test.
-            if returncode != 0 or not made.is_file() or made.stat().st_size == 0:
-                raise RenderError([Problem(
-                    str(docx), f"LibreOffice could not convert it to PDF (exit code {returncode}):\n{output}"
-                )])
-            atomic_write_bytes(Path(pdf), made.read_bytes())
+        # A new session lets a timeout kill soffice.bin too, not only the oosplash launcher.
+        self._process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                         start_new_session=True)
 
+    def finish(self) -> list[bytes]:
+        """Wait for LibreOffice; return each report's PDF, in order."""
+        try:
+            returncode, output = self._wait()
+            pdfs = []
+            for name, source in zip(self.names, self._sources):
+                made = self._out / f"{source.stem}.pdf"
+                # soffice exits 0 even when it could not load the file, so the PDF itself is the test.
+                if returncode != 0 or not made.is_file() or made.stat().st_size == 0:
+                    raise RenderError([Problem(
+                        name, f"LibreOffice could not convert it to PDF (exit code {returncode}):\n{output}")])
+                pdfs.append(made.read_bytes())
+            return pdfs
+        finally:
+            self.cancel()
 
-def _run(command: list[str], timeout: float, docx: Path) -> tuple[int, str]:
-    # A new session lets a timeout kill soffice.bin too, not only the oosplash launcher.
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
-    )
-    try:
-        out, err = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        out, err = process.communicate()
-        message = f"LibreOffice did not finish converting it to PDF within {timeout:g} s:\n"
-        raise RenderError([Problem(str(docx), message + _decode(err, out))]) from None
-    return process.returncode, _decode(err, out)
+    def _wait(self) -> tuple[int, str]:
+        try:
+            out, err = self._process.communicate(timeout=self.timeout)
+        except subprocess.TimeoutExpired:
+            self.cancel()
+            out, err = self._process.communicate()
+            message = f"LibreOffice did not finish converting it to PDF within {self.timeout:g} s:\n"
+            raise RenderError([Problem(self.names[0], message + _decode(err, out))]) from None
+        return self._process.returncode, _decode(err, out)
+
+    def cancel(self) -> None:
+        """Stop LibreOffice if it is still running and remove its files."""
+        if self._process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self._process.pid, signal.SIGKILL)
+            self._process.wait()
+        self._tmp.cleanup()
 
 
 def _decode(err: bytes, out: bytes) -> str:
