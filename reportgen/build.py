@@ -21,7 +21,7 @@ from pathlib import Path
 from .boilerplate import Boilerplate
 from .compose import compose, fields_for, house_style, paper_facts
 from .data import load_dataset
-from .errors import Problem, ReportgenError, StrictWarnings
+from .errors import Problem, RenderError, ReportgenError, StrictWarnings
 from .exports import scores_csv_bytes, scores_xlsx_bytes
 from .meeting import Meeting, display_path, load_meeting
 from .model import Block, Report, ScoreSet
@@ -92,26 +92,80 @@ def workers(jobs: int) -> int:
     return max(1, min(limit, jobs))
 
 
+class _Here:
+    """fn(*args), computed now in this process."""
+
+    def __init__(self, fn, *args):
+        self.value = fn(*args)
+
+    def result(self):
+        return self.value
+
+    def stop(self) -> None:
+        pass
+
+
+class _Forked:
+    """fn(*args), computed in a forked child process on another core.
+
+    Forking after the imports gives the child every library already loaded, and
+    the arguments are inherited rather than pickled (a council-wide ScoreSet is
+    tens of megabytes); only the result comes back through the pipe.
+    """
+
+    def __init__(self, fn, *args):
+        context = multiprocessing.get_context("fork")
+        self._pipe, sender = context.Pipe(duplex=False)
+        self._process = context.Process(target=_send_result, args=(sender, fn, args), daemon=True)
+        self._process.start()
+        sender.close()
+
+    def result(self):
+        try:
+            ok, value = self._pipe.recv()
+        except EOFError:
+            raise RenderError("the process drawing the scorecard ended without a result") from None
+        finally:
+            self.stop()
+        if ok:
+            return value
+        raise value
+
+    def stop(self) -> None:
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join()
+        self._pipe.close()
+
+
+def _send_result(sender, fn, args) -> None:
+    try:
+        outcome = (True, fn(*args))
+    except BaseException as exc:  # sent back to be raised in the parent
+        outcome = (False, exc)
+    try:
+        sender.send(outcome)
+    except Exception as exc:  # an exception that cannot be pickled: keep its words
+        sender.send((False, RenderError(f"{type(outcome[1]).__name__}: {outcome[1]} ({exc})")))
+    finally:
+        sender.close()
+
+
 @contextlib.contextmanager
 def _beside(parallel: bool):
-    """Run a function in a forked process beside this one, or here when not parallel.
+    """Start functions beside this process (or here when not parallel); stop them on the way out."""
+    started = []
 
-    Forking after the imports gives the child every library already loaded, so the
-    scorecard can be drawn on the second core while the cover report is composed.
-    """
-    if not parallel:
-        class _Now:
-            def __init__(self, fn, *args):
-                self.value = fn(*args)
+    def start(fn, *args):
+        job = (_Forked if parallel else _Here)(fn, *args)
+        started.append(job)
+        return job
 
-            def result(self):
-                return self.value
-        yield _Now
-        return
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
-        yield pool.submit
+    try:
+        yield start
+    finally:
+        for job in started:
+            job.stop()
 
 
 def prepare(meeting_dir: Path | str, *, parallel: bool = False,

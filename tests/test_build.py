@@ -243,3 +243,29 @@ def test_usage_errors_and_debug(tmp_path):
     assert run("build").returncode == 64
     result = run("build", str(tmp_path / "nowhere"))
     assert result.returncode == 2 and "no meeting file here" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("parallel", [True, False])
+def test_a_failure_while_drawing_the_scorecard_reaches_the_caller_whole(monkeypatch, parallel):
+    from reportgen import build as build_module
+    from reportgen.errors import Problem, RenderError
+    import reportgen.render.scorecard_pdf as scorecard_pdf
+
+    def fail(*_args, **_kwargs):
+        raise RenderError([Problem("appendix-a-scorecard.pdf", "the page is too small for one row")])
+
+    monkeypatch.setattr(scorecard_pdf, "render_scorecard", fail)
+    with pytest.raises(RenderError) as caught:
+        build_module.prepare(ROOT / "data/kent-cc-2013-09", parallel=parallel)
+    assert [str(p) for p in caught.value.problems] == ["appendix-a-scorecard.pdf: the page is too small for one row"]
+
+
+def test_one_worker_and_two_give_the_same_bytes(tmp_path, monkeypatch):
+    meetings = [ROOT / "data/kent-cc-2013-09", ROOT / "data/cardiff-cyp-2018-03"]
+    monkeypatch.setenv("REPORTGEN_WORKERS", "1")
+    build(meetings, tmp_path / "one", pack=False)
+    monkeypatch.setenv("REPORTGEN_WORKERS", "2")
+    build(meetings, tmp_path / "two", pack=False)
+    for meeting in meetings:
+        for name in OUTPUTS - {"agenda-pack.pdf"}:
+            assert sha256(tmp_path / "one" / meeting.name / name) == sha256(tmp_path / "two" / meeting.name / name)

@@ -314,38 +314,42 @@ def _guidance(blocks: Sequence[model.Block]) -> list:
 # ---------------------------------------------------------------- document
 
 class _NumberedCanvas(Canvas):
-    """Holds pages back until the end, so each can say "Page x of y"."""
+    """Says "Page x of y" on every page without holding pages back.
+
+    The total is a form (a PDF XObject) that every page shows and that is
+    defined once, after the last page. Holding every page in memory until the
+    total is known cost hundreds of megabytes on a council-wide scorecard.
+    """
+
+    TOTAL = "reportgenPageTotal"
 
     def __init__(self, *args, facts: model.PaperFacts, **kwargs):
         super().__init__(*args, **kwargs)
-        self._facts = facts
-        self._pages: list[dict] = []
-        self._marks: list[str] = []  # bookmarks made on the page being drawn
+        self._pages_shown = 0
         stamp = facts.created.strftime("D:%Y%m%d%H%M%S+00'00'")
         self.setDateFormatter(lambda *_: stamp)
         # The /ID is a digest seeded with the clock (or SOURCE_DATE_EPOCH): seed it from the facts.
         self._doc.signature = hashlib.md5(f"reportgen {facts.created.isoformat()}".encode(), usedforsecurity=False)
 
-    def bookmarkPage(self, key: str, **kwargs):
-        # reportlab points a bookmark at the page it has written last; pages are
-        # written only in save(), so the bookmark is made there, on its own page.
-        self._marks.append(key)
-
     def showPage(self):
-        self._pages.append(dict(self.__dict__))
-        self._marks = []
-        self._startPage()
+        self._pages_shown += 1
+        label = f"Page {self._pages_shown} of "
+        x = PAGE[0] - MARGIN - pdfmetrics.stringWidth(label + "0000", FONT, 8)
+        self.saveState()
+        self.setFont(FONT, 8)
+        self.setFillColor(FOOTER_TEXT)
+        self.drawString(x, MARGIN - 14, label)
+        self.translate(x + pdfmetrics.stringWidth(label, FONT, 8), MARGIN - 14)
+        self.doForm(self.TOTAL)
+        self.restoreState()
+        super().showPage()
 
     def save(self):
-        total = len(self._pages)
-        for number, state in enumerate(self._pages, start=1):
-            self.__dict__.update(state)
-            for key in self._marks:
-                super().bookmarkPage(key)
-            self.setFont(FONT, 8)
-            self.setFillColor(colors.HexColor("#333333"))
-            self.drawRightString(PAGE[0] - MARGIN, MARGIN - 14, f"Page {number} of {total}")
-            super().showPage()
+        self.beginForm(self.TOTAL)
+        self.setFont(FONT, 8)
+        self.setFillColor(FOOTER_TEXT)
+        self.drawString(0, 0, str(self._pages_shown))
+        self.endForm()
         super().save()
 
 
@@ -360,10 +364,13 @@ class _Doc(BaseDocTemplate):
             self.canv.addOutlineEntry(title, key, level=level, closed=False)
 
 
+FOOTER_TEXT = colors.HexColor("#333333")
+
+
 def _decorate(facts: model.PaperFacts, canvas: Canvas, _doc) -> None:
     canvas.saveState()
     canvas.setFont(FONT, 8)
-    canvas.setFillColor(colors.HexColor("#333333"))
+    canvas.setFillColor(FOOTER_TEXT)
     canvas.drawString(MARGIN, PAGE[1] - MARGIN + 4,
                       f"Appendix {facts.appendix_letter}: {facts.title}, {facts.period_label}")
     canvas.drawRightString(PAGE[0] - MARGIN, PAGE[1] - MARGIN + 4, f"{facts.committee}, {_long_date(facts)}")
