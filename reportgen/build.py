@@ -15,6 +15,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from datetime import datetime
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from .data import load_dataset
 from .errors import Problem, RenderError, ReportgenError, StrictWarnings
 from .exports import scores_csv_bytes, scores_xlsx_bytes
 from .meeting import Meeting, display_path, load_meeting
-from .model import Block, Report, ScoreSet
+from .model import RED, Block, Report, ScoreSet
 from .pack import Conversion, LibreOfficeMissing, Staging, build_date, manifest, manifest_bytes, merge_pdfs
 from .quality import data_quality_warnings
 from .scoring import score_dataset
@@ -168,6 +169,21 @@ def _beside(parallel: bool):
             job.stop()
 
 
+PARALLEL_CHARTS = 8  # fewer exception charts than this are drawn faster than a pool starts
+
+
+def exception_charts(scores: ScoreSet, parallel: bool) -> dict[str, bytes]:
+    """The Red measures' trend charts, drawn on every core when there are many."""
+    from .render.charts import score_chart
+
+    reds = [s for s in scores.measures if s.status == RED]
+    count = workers(len(reds) // PARALLEL_CHARTS) if parallel else 1
+    if count < 2:
+        return {}  # the scorecard draws them as it goes
+    with multiprocessing.get_context("fork").Pool(count) as pool:
+        return dict(zip((s.id for s in reds), pool.map(score_chart, reds, chunksize=4)))
+
+
 def prepare(meeting_dir: Path | str, *, parallel: bool = False,
             on_cover: Callable[[str, bytes], None] | None = None) -> Built:
     """Load, score, compose and render one meeting; raises ReportgenError with every problem.
@@ -184,8 +200,10 @@ def prepare(meeting_dir: Path | str, *, parallel: bool = False,
     created = build_date(meeting.meeting_date)
     boilerplate = Boilerplate.for_meeting(meeting, meeting.boilerplate or house_style(meeting).boilerplate)
     guidance = _guidance(meeting, scores, boilerplate)
+    charts = exception_charts(scores, parallel)
     with _beside(parallel) as run:
-        pending = run(render_scorecard, paper_facts(meeting, created), scores, guidance)
+        pending = run(partial(render_scorecard, exception_charts=charts), paper_facts(meeting, created), scores,
+                      guidance)
         report = compose(meeting, scores, boilerplate=boilerplate, created=created)
         docx = render_report(report)
         if on_cover:

@@ -217,15 +217,13 @@ def cohort(ctx: Context) -> list[Item]:
 
 def trend_charts(ctx: Context) -> list[Item]:
     from .describe import describe_trend
-    from .render.charts import trend_chart
+    from .render.charts import score_chart
 
     charts: list[Item] = []
     for indicator_id in ctx.meeting.scoring.key_areas:
         s, ind = ctx.score(indicator_id), ctx.score(indicator_id).indicator
         title = f"{ind.name}: trend to {_own_period(s)}"
-        png = trend_chart(s.history, title=ind.name, unit=ind.unit, decimals=ind.decimals, target=s.target,
-                          floor=s.floor, polarity=ind.polarity, frequency=ind.frequency)
-        charts.append(Chart(png, title, describe_trend(s)))
+        charts.append(Chart(score_chart(s), title, describe_trend(s)))
     return charts
 
 

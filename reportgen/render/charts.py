@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..model import Point
+    from ..model import Point, Score
 
 DPI = 150
 RAG_SIZE = (6.0, 3.2)  # inches
@@ -187,6 +187,13 @@ def trend_chart(
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
         fig.subplots_adjust(left=0.1, right=0.83, top=0.9 - 0.065 * (len(lines) - 1), bottom=0.24)
         return _png(fig)
+
+
+def score_chart(score: Score) -> bytes:
+    """The trend chart of a scored measure: its history, with its target and floor."""
+    ind = score.indicator
+    return trend_chart(score.history, title=ind.name, unit=ind.unit, decimals=ind.decimals, target=score.target,
+                       floor=score.floor, polarity=ind.polarity, frequency=ind.frequency)
 
 
 def _title_lines(title: str, polarity: str | None) -> list[str]:

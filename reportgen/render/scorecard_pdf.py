@@ -251,14 +251,6 @@ def _exception_page(score: model.Score, chart: bytes, first: bool) -> list:
     ]
 
 
-def _exception_chart(score: model.Score) -> bytes:
-    from .charts import trend_chart
-
-    ind = score.indicator
-    return trend_chart(score.history, title=ind.name, unit=ind.unit, decimals=ind.decimals,
-                       target=score.target, floor=score.floor, polarity=ind.polarity, frequency=ind.frequency)
-
-
 def _exceptions(scores: model.ScoreSet, charts: Mapping[str, bytes], period_label: str) -> list:
     reds = [s for s in scores.measures if s.status == model.RED]
     if not reds:
@@ -266,8 +258,10 @@ def _exceptions(scores: model.ScoreSet, charts: Mapping[str, bytes], period_labe
     story: list = [PageBreak(), _heading("Exception reports", "h1", 0),
                    Paragraph(f"One page for each measure rated Red in {escape(period_label)}"
                              ": its trend, commentary, owner and definition.", _styles()["body"])]
+    from .charts import score_chart
+
     for i, score in enumerate(reds):
-        story += _exception_page(score, charts.get(score.id) or _exception_chart(score), first=i == 0)
+        story += _exception_page(score, charts.get(score.id) or score_chart(score), first=i == 0)
     return story
 
 
