@@ -169,6 +169,14 @@ def _beside(parallel: bool):
             job.stop()
 
 
+def _render_scorecard(*args, **kwargs) -> bytes:
+    # Imported here so that a forked scorecard process loads reportlab itself,
+    # while the parent gets on with the cover report.
+    from .render.scorecard_pdf import render_scorecard
+
+    return render_scorecard(*args, **kwargs)
+
+
 PARALLEL_CHARTS = 8  # fewer exception charts than this are drawn faster than a pool starts
 
 
@@ -192,7 +200,6 @@ def prepare(meeting_dir: Path | str, *, parallel: bool = False,
     scorecard may still be drawing, so that its PDF conversion can start early.
     """
     from .render.docx import render_report
-    from .render.scorecard_pdf import render_scorecard
 
     meeting, warnings = load_meeting(meeting_dir)
     dataset = load_dataset(display_path(meeting.data_path))
@@ -202,7 +209,7 @@ def prepare(meeting_dir: Path | str, *, parallel: bool = False,
     guidance = _guidance(meeting, scores, boilerplate)
     charts = exception_charts(scores, parallel)
     with _beside(parallel) as run:
-        pending = run(partial(render_scorecard, exception_charts=charts), paper_facts(meeting, created), scores,
+        pending = run(partial(_render_scorecard, exception_charts=charts), paper_facts(meeting, created), scores,
                       guidance)
         report = compose(meeting, scores, boilerplate=boilerplate, created=created)
         docx = render_report(report)

@@ -22,12 +22,6 @@ import io
 from datetime import datetime
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.table import Table, TableStyleInfo
-
 from .model import ScoreSet
 from .pack import atomic_write_bytes, normalise_ooxml
 from .scoretable import COLUMNS, score_rows
@@ -65,6 +59,8 @@ def write_scores_csv(scores: ScoreSet, path: Path) -> None:
 
 def scores_xlsx_bytes(scores: ScoreSet, *, created: datetime, title: str) -> bytes:
     """The scores as one typed worksheet; the same scores and ``created`` give the same bytes."""
+    from openpyxl import Workbook  # imported when a workbook is made, off the start-up path
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET_TITLE
@@ -88,6 +84,8 @@ def write_scores_xlsx(scores: ScoreSet, path: Path, *, created: datetime, title:
 
 
 def _xlsx_value(value: object) -> object:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     if isinstance(value, str):
         # Control characters are not allowed in the XML of a sheet; openpyxl would refuse them.
         return ILLEGAL_CHARACTERS_RE.sub("", value)
@@ -105,6 +103,10 @@ def _guard_formulas(sheet) -> None:
 
 
 def _lay_out(sheet, rows: int) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.table import Table, TableStyleInfo
+
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"

@@ -27,9 +27,6 @@ from importlib import metadata
 from pathlib import Path
 
 from lxml import etree
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, BooleanObject, ByteStringObject, NameObject, TextStringObject
-
 from . import __version__
 from .atomic import atomic_write_bytes, umask
 from .errors import Problem, RenderError
@@ -182,8 +179,10 @@ class Conversion:
         self._sources = [root / "in" / f"{i}.docx" for i in range(len(reports))]
         for (_, data), source in zip(reports, self._sources):
             source.write_bytes(data)
+        self._profile = root / "profile"
+        self._seeded = _seed_profile(self._profile, soffice)
         command = [
-            soffice, f"-env:UserInstallation={(root / 'profile').as_uri()}",
+            soffice, f"-env:UserInstallation={self._profile.as_uri()}",
             "--headless", "--norestore", "--nolockcheck",
             "--convert-to", PDF_FILTER, "--outdir", str(self._out), *map(str, self._sources),
         ]
@@ -203,6 +202,8 @@ class Conversion:
                     raise RenderError([Problem(
                         name, f"LibreOffice could not convert it to PDF (exit code {returncode}):\n{output}")])
                 pdfs.append(made.read_bytes())
+            if not self._seeded:
+                _keep_profile(self._profile, find_soffice() or "soffice")
             return pdfs
         finally:
             self.cancel()
@@ -224,6 +225,43 @@ class Conversion:
                 os.killpg(self._process.pid, signal.SIGKILL)
             self._process.wait()
         self._tmp.cleanup()
+
+
+def _profile_cache(soffice: str) -> Path:
+    """Where a first-run LibreOffice profile is kept, one per LibreOffice installation."""
+    binary = Path(shutil.which(soffice) or soffice).resolve()
+    stamp = int(binary.stat().st_mtime) if binary.exists() else 0
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "reportgen" / f"libreoffice-profile-{stamp}"
+
+
+def _seed_profile(profile: Path, soffice: str) -> bool:
+    """Start a private profile as a copy of a kept one: LibreOffice's first run
+    spends a tenth of a second setting a new profile up. Each conversion still
+    has its own copy, so parallel builds never share one."""
+    kept = _profile_cache(soffice)
+    try:
+        shutil.copytree(kept, profile)
+        return True
+    except OSError:
+        shutil.rmtree(profile, ignore_errors=True)
+        return False
+
+
+def _keep_profile(profile: Path, soffice: str) -> None:
+    kept = _profile_cache(soffice)
+    if kept.exists():
+        return
+    try:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".profile-", dir=kept.parent))
+    except OSError:
+        return  # no cache is only slower
+    try:
+        shutil.copytree(profile, staging, dirs_exist_ok=True)
+        os.rename(staging, kept)  # fails harmlessly when another build kept one first
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _decode(err: bytes, out: bytes) -> str:
@@ -258,6 +296,8 @@ def merge_pdfs(
     """
     if not parts:
         raise RenderError("an agenda pack needs at least one part")
+    from pypdf import PdfReader, PdfWriter  # only a pack needs it
+
     writer = PdfWriter()
     for part_title, path in parts:
         try:
@@ -273,12 +313,14 @@ def merge_pdfs(
     return pages
 
 
-def _write_with_fixed_id(writer: PdfWriter) -> bytes:
+def _write_with_fixed_id(writer) -> bytes:
     # pypdf leaves /ID out or makes it random. Hashing the written pack rather than
     # the parts keeps it stable when LibreOffice stamps a new date and /ID on each
     # conversion of an unchanged report: only its info dictionary, dropped here, differs.
     first = io.BytesIO()
     writer.write(first)
+    from pypdf.generic import ArrayObject, ByteStringObject
+
     file_id = ByteStringObject(hashlib.sha256(first.getvalue()).digest()[:16])
     writer._ID = ArrayObject([file_id, file_id])
     final = io.BytesIO()
@@ -286,7 +328,9 @@ def _write_with_fixed_id(writer: PdfWriter) -> bytes:
     return final.getvalue()
 
 
-def _set_pack_metadata(writer: PdfWriter, title, author, subject, language, created) -> None:
+def _set_pack_metadata(writer, title, author, subject, language, created) -> None:
+    from pypdf.generic import BooleanObject, NameObject, TextStringObject
+
     stamp = _pdf_date(created)
     info = {
         "/Title": title, "/Author": author, "/Subject": subject,

@@ -120,19 +120,25 @@ def _copy_meeting(name: str, target: Path) -> Path:
     return folder
 
 
+def _use_own_template(meeting: Path, name: str, extra_paragraph: str) -> None:
+    """Give the meeting its own copy of the Kent template, with one paragraph added."""
+    from docx import Document
+
+    template = Document(ROOT / "templates/kent-cabinet-committee.docx")
+    template.add_paragraph(extra_paragraph)
+    template.save(meeting / name)
+    text = (meeting / "meeting.yaml").read_text().replace(
+        "template: kent-cabinet-committee", f"template: {name}\nhouse_style: kent-cabinet-committee")
+    (meeting / "meeting.yaml").write_text(text)
+
+
 def test_a_failed_rebuild_leaves_the_previous_pack_untouched(tmp_path):
     meeting = _copy_meeting("kent-cc-2013-09", tmp_path / "data")
     out = tmp_path / "out"
     assert run("build", str(meeting), "-o", str(out), "--no-pack", "-q").returncode == 0
     before = {p.name: sha256(p) for p in (out / meeting.name).iterdir()}
     # A template with a syntax error, as a user editing it in Word might leave it.
-    from docx import Document
-    broken = Document(ROOT / "templates/kent-cabinet-committee.docx")
-    broken.add_paragraph("{% if %}")
-    broken.save(meeting / "broken.docx")
-    text = (meeting / "meeting.yaml").read_text().replace(
-        "template: kent-cabinet-committee", "template: broken.docx\nhouse_style: kent-cabinet-committee")
-    (meeting / "meeting.yaml").write_text(text)
+    _use_own_template(meeting, "broken.docx", "{% if %}")
     result = run("build", str(meeting), "-o", str(out), "--no-pack")
     assert result.returncode == 2, result.stderr
     assert "broken.docx" in result.stderr and "Traceback" not in result.stderr
@@ -190,13 +196,7 @@ def test_check_lists_every_seeded_problem_at_once(tmp_path):
     indicators.write_text("\n".join(lines) + "\n")
     values = meeting / "values.csv"
     values.write_text(values.read_text() + "NOPE,2013-06,5" + "," * (values.read_text().splitlines()[0].count(",") - 2) + "\n")
-    from docx import Document
-    template = Document(ROOT / "templates/kent-cabinet-committee.docx")
-    template.add_paragraph("{{ no_such_field }}")
-    template.save(meeting / "mine.docx")
-    text = (meeting / "meeting.yaml").read_text().replace(
-        "template: kent-cabinet-committee", "template: mine.docx\nhouse_style: kent-cabinet-committee")
-    (meeting / "meeting.yaml").write_text(text)
+    _use_own_template(meeting, "mine.docx", "{{ no_such_field }}")
     result = run("check", str(meeting))
     assert result.returncode == 2
     problems = [line.strip() for line in result.stderr.splitlines()[1:]]

@@ -369,3 +369,21 @@ def test_manifest_lists_relative_paths_hashes_and_versions(tmp_path):
     assert json.loads(text) == data
     assert list(json.loads(text)) == sorted(data)
     assert pack.manifest_bytes(data) == (out / "manifest.json").read_bytes()
+
+
+@needs_soffice
+def test_a_kept_first_run_profile_seeds_later_conversions_with_the_same_pack(two_saves, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    source = tmp_path / "report.docx"
+    source.write_bytes(pack.normalise_docx(two_saves[0], WHEN))
+    appendix = _reportlab_pdf(tmp_path / "appendix.pdf", "Appendix", 1)
+    packs = []
+    for number in range(2):  # the first run keeps its profile, the second starts from a copy of it
+        cover = pack.convert_docx_to_pdf(source, tmp_path / f"cover{number}.pdf", timeout=60)
+        kept = list((tmp_path / "cache" / "reportgen").glob("libreoffice-profile-*"))
+        assert len(kept) == 1 and (kept[0] / "user").is_dir()
+        out = tmp_path / f"pack{number}.pdf"
+        pack.merge_pdfs([("Cover report", cover), ("Appendix A", appendix)], out, **PACK_FACTS)
+        packs.append(out.read_bytes())
+    assert packs[0] == packs[1]
+    assert not [p for p in (tmp_path / "cache" / "reportgen").iterdir() if p.name.startswith(".")]
