@@ -26,7 +26,8 @@ from .errors import Problem, RenderError, ReportgenError, StrictWarnings
 from .exports import scores_csv_bytes, scores_xlsx_bytes
 from .meeting import Meeting, display_path, load_meeting
 from .model import RED, Block, Report, ScoreSet
-from .pack import Conversion, LibreOfficeMissing, Staging, build_date, manifest, manifest_bytes, merge_pdfs
+from .libreoffice import Conversion, LibreOfficeMissing
+from .pack import Staging, build_date, manifest, manifest_bytes, merge_pdfs
 from .quality import data_quality_warnings
 from .scoring import score_dataset
 

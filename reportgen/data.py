@@ -135,7 +135,7 @@ def read_tables(path: Path, collector: Collector) -> dict[str, Table]:
                 tables[sheet] = read_csv(file, str(file))
             else:
                 collector.problems.append(Problem(
-                    str(file), f"file is missing; a data folder needs indicators.csv and values.csv"))
+                    str(file), "file is missing; a data folder needs indicators.csv and values.csv"))
         return tables
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         if path.is_file():

@@ -19,14 +19,14 @@ import pytest
 from pypdf import PdfReader
 from reportlab.pdfgen import canvas
 
-from reportgen import __version__, pack
+from reportgen import __version__, libreoffice, pack
 from reportgen.errors import RenderError
 
 WHEN = datetime(2017, 6, 1, tzinfo=timezone.utc)
 WELSH = "Cyngor Sir Ddinbych: dŵr, tŷ, Ŵ a Ŷ"
 needs_soffice = pytest.mark.skipif(
-    pack.find_soffice() is None,
-    reason=f"LibreOffice (soffice) is not installed; {pack.INSTALL_LIBREOFFICE}",
+    libreoffice.find_soffice() is None,
+    reason=f"LibreOffice (soffice) is not installed; {libreoffice.INSTALL_LIBREOFFICE}",
 )
 
 
@@ -168,7 +168,7 @@ def converted(two_saves, tmp_path_factory):
     source.write_bytes(pack.normalise_docx(two_saves[0], WHEN))
     targets = [folder / "first.pdf", folder / "second.pdf"]
     with ThreadPoolExecutor(2) as pool:
-        list(pool.map(lambda pdf: pack.convert_docx_to_pdf(source, pdf, timeout=60), targets))
+        list(pool.map(lambda pdf: libreoffice.convert_docx_to_pdf(source, pdf, timeout=60), targets))
     return targets
 
 
@@ -191,7 +191,7 @@ def test_libreoffice_failure_is_a_render_error_with_its_message(tmp_path):
     broken = tmp_path / "broken.docx"
     broken.write_bytes(b"PK\x03\x04 not really a docx")
     with pytest.raises(RenderError) as caught:
-        pack.convert_docx_to_pdf(broken, tmp_path / "broken.pdf")
+        libreoffice.convert_docx_to_pdf(broken, tmp_path / "broken.pdf")
     assert str(caught.value).startswith(f"{broken}: LibreOffice could not convert it to PDF")
     assert "source file could not be loaded" in str(caught.value)
     assert "javaldx" not in str(caught.value)
@@ -200,8 +200,8 @@ def test_libreoffice_failure_is_a_render_error_with_its_message(tmp_path):
 
 def test_missing_libreoffice_says_how_to_install_it(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))
-    with pytest.raises(pack.LibreOfficeMissing) as caught:
-        pack.convert_docx_to_pdf(tmp_path / "report.docx", tmp_path / "report.pdf")
+    with pytest.raises(libreoffice.LibreOfficeMissing) as caught:
+        libreoffice.convert_docx_to_pdf(tmp_path / "report.docx", tmp_path / "report.pdf")
     message = str(caught.value)
     assert "\n" not in message
     assert "apt-get install libreoffice-writer-nogui" in message
@@ -218,7 +218,7 @@ def test_a_hung_libreoffice_is_stopped_at_the_timeout(tmp_path, monkeypatch):
     source.write_bytes(b"x")
     started = time.monotonic()
     with pytest.raises(RenderError, match=r"did not finish converting it to PDF within 0.5 s:\nstill loading"):
-        pack.convert_docx_to_pdf(source, tmp_path / "report.pdf", timeout=0.5)
+        libreoffice.convert_docx_to_pdf(source, tmp_path / "report.pdf", timeout=0.5)
     assert time.monotonic() - started < 5
 
 
@@ -379,7 +379,7 @@ def test_a_kept_first_run_profile_seeds_later_conversions_with_the_same_pack(two
     appendix = _reportlab_pdf(tmp_path / "appendix.pdf", "Appendix", 1)
     packs = []
     for number in range(2):  # the first run keeps its profile, the second starts from a copy of it
-        cover = pack.convert_docx_to_pdf(source, tmp_path / f"cover{number}.pdf", timeout=60)
+        cover = libreoffice.convert_docx_to_pdf(source, tmp_path / f"cover{number}.pdf", timeout=60)
         kept = list((tmp_path / "cache" / "reportgen").glob("libreoffice-profile-*"))
         assert len(kept) == 1 and (kept[0] / "user").is_dir()
         out = tmp_path / f"pack{number}.pdf"

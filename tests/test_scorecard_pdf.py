@@ -18,8 +18,8 @@ from pypdf import PdfReader
 from reportgen.formatting import format_value
 from reportgen.model import Band, Block, Dataset, Indicator, Observation, PaperFacts, Run
 from reportgen.periods import Period
-from reportgen.render import scorecard_pdf
-from reportgen.render.scorecard_pdf import PALETTE, render_scorecard
+from reportgen.render.scorecard_cells import HEADER_BG, HEADER_TEXT, PALETTE
+from reportgen.render.scorecard_pdf import render_scorecard
 from reportgen.scoring import score_dataset
 
 REPORT = Period(2017, 4)
@@ -295,7 +295,7 @@ def test_status_text_meets_contrast(status):
 
 
 def test_header_text_meets_contrast():
-    assert _contrast(scorecard_pdf.HEADER_BG, scorecard_pdf.HEADER_TEXT) >= 4.5
+    assert _contrast(HEADER_BG, HEADER_TEXT) >= 4.5
 
 
 def test_rag_colours_read_apart_in_greyscale():

@@ -40,9 +40,9 @@ from reportlab.platypus import (
 
 from .. import model
 from ..describe import describe_rag_counts, describe_trend
-from .scorecard_cells import (  # noqa: F401  PALETTE, HEADER_BG, HEADER_TEXT: tests import them from here
-    ACTIVITY_HEADER, ACTIVITY_WIDTHS, BOLD, COHORT_HEADER, COHORT_WIDTHS, DIRECTION_ARROWS, FONT, HEADER_BG,
-    HEADER_TEXT, ITALIC, KPI_HEADER, KPI_WIDTHS, PALETTE, activity_row, cohort_row, direction_text, floor_text,
+from .scorecard_cells import (
+    ACTIVITY_HEADER, ACTIVITY_WIDTHS, BOLD, COHORT_HEADER, COHORT_WIDTHS, DIRECTION_ARROWS, FONT,
+    ITALIC, KPI_HEADER, KPI_WIDTHS, activity_row, cohort_row, direction_text, floor_text,
     forecast_text, kpi_row, latest_text, previous_text, status_cell_style, status_text, table_style, target_text,
 )
 

@@ -1,0 +1,177 @@
+"""The cover report to tagged PDF, by headless LibreOffice.
+
+Starting LibreOffice costs more than converting a cover report, so a build
+converts every meeting's cover with one soffice process and starts it as soon
+as the covers exist (``Conversion``). Each conversion has a private user
+profile, so parallel builds never block each other.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+
+from .atomic import atomic_write_bytes
+from .errors import Problem, RenderError
+
+INSTALL_LIBREOFFICE = "apt-get install libreoffice-writer-nogui"
+# LibreOffice 7.4+ reads filter options as JSON; tagged PDF gives screen readers
+# the headings, lists and tables of the cover report.
+PDF_FILTER = 'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}'
+
+
+class LibreOfficeMissing(RenderError):
+    """soffice is not installed, so the cover report cannot be converted to PDF."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "LibreOffice (soffice) is not installed, so the agenda pack PDF was not made; "
+            f"install it with: {INSTALL_LIBREOFFICE}"
+        )
+
+    def __reduce__(self):
+        return type(self), ()
+
+
+
+def find_soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def convert_docx_to_pdf(docx: Path, pdf: Path, timeout: float = 120) -> Path:
+    """Convert ``docx`` to a tagged PDF at ``pdf`` with headless LibreOffice."""
+    convert_many([(Path(docx), Path(pdf))], timeout)
+    return Path(pdf)
+
+
+def convert_many(jobs: list[tuple[Path, Path]], timeout: float = 120) -> None:
+    """Convert each (docx, pdf) pair with ONE headless LibreOffice process."""
+    if find_soffice() is None:
+        raise LibreOfficeMissing()
+    for docx, _ in jobs:
+        if not Path(docx).is_file():
+            raise RenderError([Problem(str(docx), "no such file to convert to PDF")])
+    conversion = Conversion([(str(docx), Path(docx).read_bytes()) for docx, _ in jobs], timeout)
+    for (_, pdf), data in zip(jobs, conversion.finish()):
+        atomic_write_bytes(Path(pdf), data)
+
+
+class Conversion:
+    """Cover reports being converted to tagged PDF by one LibreOffice process, started now.
+
+    Starting LibreOffice costs more than converting a cover report, so a build
+    converts every meeting's cover in one process, and starts it as soon as the
+    covers exist, to run while the rest of the build goes on; ``finish`` waits
+    for it. Each conversion has its own user profile: two soffice processes
+    sharing one profile block each other.
+    """
+
+    def __init__(self, reports: list[tuple[str, bytes]], timeout: float = 120):
+        soffice = find_soffice()
+        if soffice is None:
+            raise LibreOfficeMissing()
+        self.names = [name for name, _ in reports]
+        self.timeout = timeout * len(reports)
+        self._tmp = tempfile.TemporaryDirectory(prefix="reportgen-soffice-")
+        root = Path(self._tmp.name)
+        self._out = root / "out"
+        (root / "in").mkdir()
+        # Every meeting's cover is report.docx: numbered copies keep their PDFs apart.
+        self._sources = [root / "in" / f"{i}.docx" for i in range(len(reports))]
+        for (_, data), source in zip(reports, self._sources):
+            source.write_bytes(data)
+        self._profile = root / "profile"
+        self._seeded = _seed_profile(self._profile, soffice)
+        command = [
+            soffice, f"-env:UserInstallation={self._profile.as_uri()}",
+            "--headless", "--norestore", "--nolockcheck",
+            "--convert-to", PDF_FILTER, "--outdir", str(self._out), *map(str, self._sources),
+        ]
+        # A new session lets a timeout kill soffice.bin too, not only the oosplash launcher.
+        self._process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                         start_new_session=True)
+
+    def finish(self) -> list[bytes]:
+        """Wait for LibreOffice; return each report's PDF, in order."""
+        try:
+            returncode, output = self._wait()
+            pdfs = []
+            for name, source in zip(self.names, self._sources):
+                made = self._out / f"{source.stem}.pdf"
+                # soffice exits 0 even when it could not load the file, so the PDF itself is the test.
+                if returncode != 0 or not made.is_file() or made.stat().st_size == 0:
+                    raise RenderError([Problem(
+                        name, f"LibreOffice could not convert it to PDF (exit code {returncode}):\n{output}")])
+                pdfs.append(made.read_bytes())
+            if not self._seeded:
+                _keep_profile(self._profile, find_soffice() or "soffice")
+            return pdfs
+        finally:
+            self.cancel()
+
+    def _wait(self) -> tuple[int, str]:
+        try:
+            out, err = self._process.communicate(timeout=self.timeout)
+        except subprocess.TimeoutExpired:
+            self.cancel()
+            out, err = self._process.communicate()
+            message = f"LibreOffice did not finish converting it to PDF within {self.timeout:g} s:\n"
+            raise RenderError([Problem(self.names[0], message + _decode(err, out))]) from None
+        return self._process.returncode, _decode(err, out)
+
+    def cancel(self) -> None:
+        """Stop LibreOffice if it is still running and remove its files."""
+        if self._process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self._process.pid, signal.SIGKILL)
+            self._process.wait()
+        self._tmp.cleanup()
+
+
+def _profile_cache(soffice: str) -> Path:
+    """Where a first-run LibreOffice profile is kept, one per LibreOffice installation."""
+    binary = Path(shutil.which(soffice) or soffice).resolve()
+    stamp = int(binary.stat().st_mtime) if binary.exists() else 0
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "reportgen" / f"libreoffice-profile-{stamp}"
+
+
+def _seed_profile(profile: Path, soffice: str) -> bool:
+    """Start a private profile as a copy of a kept one: LibreOffice's first run
+    spends a tenth of a second setting a new profile up. Each conversion still
+    has its own copy, so parallel builds never share one."""
+    kept = _profile_cache(soffice)
+    try:
+        shutil.copytree(kept, profile)
+        return True
+    except OSError:
+        shutil.rmtree(profile, ignore_errors=True)
+        return False
+
+
+def _keep_profile(profile: Path, soffice: str) -> None:
+    kept = _profile_cache(soffice)
+    if kept.exists():
+        return
+    try:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".profile-", dir=kept.parent))
+    except OSError:
+        return  # no cache is only slower
+    try:
+        shutil.copytree(profile, staging, dirs_exist_ok=True)
+        os.rename(staging, kept)  # fails harmlessly when another build kept one first
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _decode(err: bytes, out: bytes) -> str:
+    text = (err or b"").decode("utf-8", "replace") + "\n" + (out or b"").decode("utf-8", "replace")
+    # Headless soffice always warns about Java, which would hide the real message.
+    lines = [line for line in text.splitlines() if line.strip() and "javaldx" not in line]
+    return "\n".join(lines) or "(LibreOffice printed nothing)"
