@@ -169,6 +169,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except OSError as exc:  # the disk, not the input: a folder that cannot be written, a full disk
+        if args.debug:
+            raise
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"reportgen {args.command}: cannot write or read{where}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_RENDER_FAILED
     except Exception as exc:  # a bug: say so in one line unless --debug
         if args.debug:
             raise

@@ -269,3 +269,12 @@ def test_one_worker_and_two_give_the_same_bytes(tmp_path, monkeypatch):
     for meeting in meetings:
         for name in OUTPUTS - {"agenda-pack.pdf"}:
             assert sha256(tmp_path / "one" / meeting.name / name) == sha256(tmp_path / "two" / meeting.name / name)
+
+
+def test_an_output_folder_that_cannot_be_made_is_one_clear_line(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = run("build", str(ROOT / "data/kent-cc-2013-09"), "-o", str(blocker / "out"), "--no-pack")
+    assert result.returncode == 3
+    assert result.stderr.strip().splitlines() == [
+        f"reportgen build: cannot write or read {blocker / 'out'}: Not a directory"]
