@@ -1,18 +1,19 @@
 """Build meetings' agenda packs, in two phases.
 
 1. ``prepare``: load, score, compose and render everything of every meeting in
-   memory. A problem anywhere stops the build here, before a file is written.
+   memory (on both cores, see parallel.py). A problem anywhere stops the build
+   here, before a file is written in OUT. LibreOffice starts converting the
+   cover reports, in a temporary folder, as soon as they exist.
 2. ``write_packs``: stage each meeting's outputs in a hidden folder beside its
-   pack, convert the cover reports with one LibreOffice process, merge the agenda
-   packs, write the manifest, and only then swap every staged folder into place.
-   A failure leaves every previous pack as it was and no temporary files behind.
+   pack, merge the agenda packs once the covers' PDFs are ready, write the
+   manifest, and only then swap every staged folder into place. A failure
+   leaves every previous pack as it was and no temporary files behind.
 """
 
 from __future__ import annotations
 
 import contextlib
 import multiprocessing
-import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -22,13 +23,14 @@ from pathlib import Path
 from .boilerplate import Boilerplate
 from .compose import compose, fields_for, house_style, paper_facts
 from .data import load_dataset
-from .errors import Problem, RenderError, ReportgenError, StrictWarnings
+from .errors import Problem, ReportgenError, StrictWarnings
 from .exports import scores_csv_bytes, scores_xlsx_bytes
 from .meeting import Meeting, display_path, load_meeting
 from .model import RED, Block, Report, ScoreSet
 from .libreoffice import Conversion, LibreOfficeMissing
 from .pack import Staging, build_date, manifest, manifest_bytes, merge_pdfs
 from .quality import data_quality_warnings
+from .parallel import beside, workers
 from .scoring import score_dataset
 
 REPORT_NAME = "report.docx"
@@ -87,89 +89,6 @@ def _unused_overrides(meeting: Meeting, boilerplate: Boilerplate) -> list[str]:
             for name in sorted(own - boilerplate.used)]
 
 
-def workers(jobs: int) -> int:
-    """Processes to use: one per core, at most one per job; REPORTGEN_WORKERS=1 turns it off."""
-    wanted = os.environ.get("REPORTGEN_WORKERS", "").strip()
-    limit = int(wanted) if wanted.isdigit() and int(wanted) > 0 else (os.cpu_count() or 1)
-    return max(1, min(limit, jobs))
-
-
-class _Here:
-    """fn(*args), computed now in this process."""
-
-    def __init__(self, fn, *args):
-        self.value = fn(*args)
-
-    def result(self):
-        return self.value
-
-    def stop(self) -> None:
-        pass
-
-
-class _Forked:
-    """fn(*args), computed in a forked child process on another core.
-
-    Forking after the imports gives the child every library already loaded, and
-    the arguments are inherited rather than pickled (a council-wide ScoreSet is
-    tens of megabytes); only the result comes back through the pipe.
-    """
-
-    def __init__(self, fn, *args):
-        context = multiprocessing.get_context("fork")
-        self._pipe, sender = context.Pipe(duplex=False)
-        self._process = context.Process(target=_send_result, args=(sender, fn, args), daemon=True)
-        self._process.start()
-        sender.close()
-
-    def result(self):
-        try:
-            ok, value = self._pipe.recv()
-        except EOFError:
-            raise RenderError("the process drawing the scorecard ended without a result") from None
-        finally:
-            self.stop()
-        if ok:
-            return value
-        raise value
-
-    def stop(self) -> None:
-        if self._process.is_alive():
-            self._process.kill()
-        self._process.join()
-        self._pipe.close()
-
-
-def _send_result(sender, fn, args) -> None:
-    try:
-        outcome = (True, fn(*args))
-    except BaseException as exc:  # sent back to be raised in the parent
-        outcome = (False, exc)
-    try:
-        sender.send(outcome)
-    except Exception as exc:  # an exception that cannot be pickled: keep its words
-        sender.send((False, RenderError(f"{type(outcome[1]).__name__}: {outcome[1]} ({exc})")))
-    finally:
-        sender.close()
-
-
-@contextlib.contextmanager
-def _beside(parallel: bool):
-    """Start functions beside this process (or here when not parallel); stop them on the way out."""
-    started = []
-
-    def start(fn, *args):
-        job = (_Forked if parallel else _Here)(fn, *args)
-        started.append(job)
-        return job
-
-    try:
-        yield start
-    finally:
-        for job in started:
-            job.stop()
-
-
 def _render_scorecard(*args, **kwargs) -> bytes:
     # Imported here so that a forked scorecard process loads reportlab itself,
     # while the parent gets on with the cover report.
@@ -209,7 +128,7 @@ def prepare(meeting_dir: Path | str, *, parallel: bool = False,
     boilerplate = Boilerplate.for_meeting(meeting, meeting.boilerplate or house_style(meeting).boilerplate)
     guidance = _guidance(meeting, scores, boilerplate)
     charts = exception_charts(scores, parallel)
-    with _beside(parallel) as run:
+    with beside(parallel) as run:
         pending = run(partial(_render_scorecard, exception_charts=charts), paper_facts(meeting, created), scores,
                       guidance)
         report = compose(meeting, scores, boilerplate=boilerplate, created=created)
