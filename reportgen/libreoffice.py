@@ -137,7 +137,10 @@ def _profile_cache(soffice: str) -> Path:
     """Where a first-run LibreOffice profile is kept, one per LibreOffice installation."""
     binary = Path(shutil.which(soffice) or soffice).resolve()
     stamp = int(binary.stat().st_mtime) if binary.exists() else 0
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    try:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    except RuntimeError:  # no home folder (a bare service account): keep it beside other temporary files
+        base = Path(tempfile.gettempdir())
     return base / "reportgen" / f"libreoffice-profile-{stamp}"
 
 
