@@ -140,10 +140,9 @@ def prepare(meeting_dir: Path | str, *, parallel: bool = False,
     used = [boilerplate.find(n) for n in sorted(boilerplate.used) if n not in meeting.overrides]
     inputs = (meeting.folder / "meeting.yaml", *map(Path, dataset.sources), Path(report.template),
               *filter(None, used), *(meeting.folder / a.source for a in meeting.appendices if a.source != "scorecard"))
-    # report.warnings repeats the scorer's "no value" notes, which the data-quality
-    # check words better (it names the latest value there is).
-    all_warnings = (*warnings, *quality,
-                    *_unused_overrides(meeting, boilerplate))
+    # The data-quality check words the scorer's "no value" notes better (it names the
+    # latest value there is), so scores.warnings are left to `reportgen score`.
+    all_warnings = (*warnings, *quality, *_unused_overrides(meeting, boilerplate))
     return Built(meeting, scores, report, created, docx, scorecard,
                  tuple(dict.fromkeys(p.resolve() for p in inputs)), tuple(dict.fromkeys(all_warnings)))
 

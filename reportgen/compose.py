@@ -17,11 +17,11 @@ from datetime import date, datetime, time, timezone
 
 from .boilerplate import Boilerplate, render_text
 from .errors import MeetingError, Problem, ReportgenError
-from .formatting import format_value
+from .formatting import format_value, long_date
 from .meeting import Meeting, SectionSpec
 from .model import (AMBER, GREEN, RED, Block, HeaderField, PaperFacts, Paragraph, Quote, Report, Run, Score,
                     ScoreSet, Section)
-from .narrative import NARRATIVE, Item, para, period_name
+from .narrative import NARRATIVE, Item, para
 
 
 @dataclass(frozen=True)
@@ -99,19 +99,9 @@ class Context:
 # --- dates and periods ---------------------------------------------------------------------
 
 
-def long_date(when: date, *, weekday: bool = False, ordinal: bool = False) -> str:
-    day = f"{when.day}{_ordinal(when.day)}" if ordinal else str(when.day)
-    text = f"{day} {when:%B %Y}"
-    return f"{when:%A} {text}" if weekday else text
-
-
-def _ordinal(day: int) -> str:
-    return "th" if 11 <= day % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
-
-
 def period_text(meeting: Meeting) -> str:
     """The reporting period as the narrative names it: 'April 2017', 'Q2 2016/17'."""
-    return period_name(meeting.period, meeting.frequency)
+    return meeting.period.in_words(meeting.frequency)
 
 
 # --- items from the meeting ---------------------------------------------------------------
@@ -288,7 +278,6 @@ def compose(meeting: Meeting, scores: ScoreSet, *, boilerplate: Boilerplate | No
         signatory=_signatory(meeting, style), classification_notice=_notice(meeting, style),
         header_text=meeting.council + (f"\tAgenda item {meeting.agenda_item}" if meeting.agenda_item else ""),
         footer_text=f"{meeting.committee} – {long_date(meeting.meeting_date)}",
-        warnings=tuple(scores.warnings),
     )
 
 

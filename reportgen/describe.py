@@ -9,16 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .formatting import format_value, join_words, number_words, rounded
+from .formatting import capitalised, format_value, join_words, number_words, plural, rounded
 from .model import AMBER, GREEN, NO_DATA, NO_TARGET, RED, Point, Score
-from .periods import Period
 
 _COUNT_ORDER = (GREEN, AMBER, RED)
-
-
-def period_name(period: Period, frequency: str) -> str:
-    """``April 2017`` for a month; ``Q1 2017/18`` or ``2016/17`` otherwise."""
-    return period.long_label if frequency == "monthly" else period.label(frequency)
 
 
 def describe_trend(score: Score) -> str:
@@ -34,7 +28,7 @@ def describe_trend(score: Score) -> str:
     missing = len(score.history) - len(known)
     if known and missing:
         verb = "has" if missing == 1 else "have"
-        sentence += (f" {_capital(number_words(missing))} of the {number_words(len(score.history))} "
+        sentence += (f" {capitalised(number_words(missing))} of the {number_words(len(score.history))} "
                      f"periods shown {verb} no data.")
     return sentence
 
@@ -43,18 +37,18 @@ def _movement(known: list[Point], unit: str, decimals: int, frequency: str) -> s
     if not known:
         return "No data for the periods shown"
     last = known[-1]
-    last_text = f"{format_value(last.value, unit, decimals)} in {period_name(last.period, frequency)}"
+    last_text = f"{format_value(last.value, unit, decimals)} in {last.period.in_words(frequency)}"
     if len(known) == 1:
         return f"Only one figure: {last_text}"
     first = known[0]
-    first_text = f"{format_value(first.value, unit, decimals)} in {period_name(first.period, frequency)}"
+    first_text = f"{format_value(first.value, unit, decimals)} in {first.period.in_words(frequency)}"
     start, end = rounded(first.value, decimals), rounded(last.value, decimals)
     if end > start:
         return f"Rose from {first_text} to {last_text}"
     if end < start:
         return f"Fell from {first_text} to {last_text}"
     return (f"Unchanged at {format_value(last.value, unit, decimals)} from "
-            f"{period_name(first.period, frequency)} to {period_name(last.period, frequency)}")
+            f"{first.period.in_words(frequency)} to {last.period.in_words(frequency)}")
 
 
 def _thresholds(score: Score) -> str:
@@ -82,7 +76,7 @@ def describe_rag_counts(counts: Mapping[str, int], period_label: str) -> str:
     if total == 0:
         return f"No measures to show for {period_label}."
     shown = [(name, n) for name, n in rated if n]  # "zero Amber" reads badly: leave it out
-    sentence = f"Of {_measures(total)} in {period_label}, "
+    sentence = f"Of {plural(total, 'measure')} in {period_label}, "
     if shown:
         first = shown[0][1]
         parts = [f"{number_words(n)} {name}" for name, n in shown]
@@ -96,11 +90,3 @@ def describe_rag_counts(counts: Mapping[str, int], period_label: str) -> str:
     if no_target:
         extras.append(f"{number_words(no_target)} {'has' if no_target == 1 else 'have'} no target")
     return sentence + (f"; {join_words(extras)}." if extras else ".")
-
-
-def _measures(n: int) -> str:
-    return f"{number_words(n)} measure" if n == 1 else f"{number_words(n)} measures"
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 NO_DATA_TEXT = "No data"
@@ -62,6 +63,22 @@ def join_words(items: Iterable[str]) -> str:
 
 
 def plural(n: int, singular: str, many: str | None = None) -> str:
-    """``1 measure``, ``two measures`` (the number in council style)."""
+    """``one measure``, ``two measures`` (the number in council style)."""
     word = singular if n == 1 else (many or singular + "s")
     return f"{number_words(n)} {word}"
+
+
+def capitalised(text: str) -> str:
+    """The first letter in capitals, the rest as it is (``str.capitalize`` lowers it)."""
+    return text[:1].upper() + text[1:]
+
+
+def long_date(when: date, *, weekday: bool = False, ordinal: bool = False) -> str:
+    """``22 June 2017``; ``Thursday 22 June 2017``; ``7th March 2018``."""
+    day = f"{when.day}{_ordinal(when.day)}" if ordinal else str(when.day)
+    text = f"{day} {when:%B %Y}"
+    return f"{when:%A} {text}" if weekday else text
+
+
+def _ordinal(day: int) -> str:
+    return "th" if 11 <= day % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")

@@ -45,20 +45,14 @@ def find_soffice() -> str | None:
 
 def convert_docx_to_pdf(docx: Path, pdf: Path, timeout: float = 120) -> Path:
     """Convert ``docx`` to a tagged PDF at ``pdf`` with headless LibreOffice."""
-    convert_many([(Path(docx), Path(pdf))], timeout)
-    return Path(pdf)
-
-
-def convert_many(jobs: list[tuple[Path, Path]], timeout: float = 120) -> None:
-    """Convert each (docx, pdf) pair with ONE headless LibreOffice process."""
+    docx, pdf = Path(docx), Path(pdf)
     if find_soffice() is None:
         raise LibreOfficeMissing()
-    for docx, _ in jobs:
-        if not Path(docx).is_file():
-            raise RenderError([Problem(str(docx), "no such file to convert to PDF")])
-    conversion = Conversion([(str(docx), Path(docx).read_bytes()) for docx, _ in jobs], timeout)
-    for (_, pdf), data in zip(jobs, conversion.finish()):
-        atomic_write_bytes(Path(pdf), data)
+    if not docx.is_file():
+        raise RenderError([Problem(str(docx), "no such file to convert to PDF")])
+    (data,) = Conversion([(str(docx), docx.read_bytes())], timeout).finish()
+    atomic_write_bytes(pdf, data)
+    return pdf
 
 
 class Conversion:

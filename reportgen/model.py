@@ -345,7 +345,6 @@ class Report:
     classification_notice: str = ""  # the Schedule 12A wording when exempt
     header_text: str = ""  # page header
     footer_text: str = ""  # page footer, before the page number
-    warnings: tuple[str, ...] = ()
 
     @property
     def charts(self) -> tuple[Chart, ...]:

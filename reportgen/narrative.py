@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .formatting import join_words, number_words
+from .formatting import capitalised, join_words, number_words, plural
 from .model import (AMBER, BELOW, ABOVE, GREEN, NO_DATA, RED, WITHIN, Chart, Paragraph, Run, Score, Table)
 
 if TYPE_CHECKING:  # compose.py imports this module; Context is only needed for annotations
@@ -29,21 +29,8 @@ def para(*runs: Run | str, style: str = "body") -> Paragraph:
     return Paragraph(tuple(Run(r) if isinstance(r, str) else r for r in runs), style=style)
 
 
-def _count(n: int, singular: str, plural: str | None = None) -> str:
-    return f"{number_words(n)} {singular if n == 1 else plural or singular + 's'}"
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def period_name(period, frequency: str) -> str:
-    """A period as the narrative names it: 'April 2017', 'Q2 2016/17', '2016/17'."""
-    return period.long_label if frequency == "monthly" else period.label(frequency)
-
-
 def _own_period(score: Score) -> str:
-    return period_name(score.period, score.indicator.frequency)
+    return score.period.in_words(score.indicator.frequency)
 
 
 # --- generated items ----------------------------------------------------------------------
@@ -53,7 +40,7 @@ def rag_counts(ctx: Context) -> list[Item]:
     """Seed 001: 'There are 43 measures within the ... For April 2017, 19 ... and five as Red.'"""
     counts, rated = ctx.scores.summary.status_counts, ctx.scores.summary.rated
     name = ctx.fields["scorecard_name"]
-    first = (f"There {'is' if rated == 1 else 'are'} {_count(rated, 'measure')} within the {name} which "
+    first = (f"There {'is' if rated == 1 else 'are'} {plural(rated, 'measure')} within the {name} which "
              f"{'has' if rated == 1 else 'have'} a RAG (Red, Amber, Green) rating applied.")
     g, a, r = (counts.get(s, 0) for s in (GREEN, AMBER, RED))
     lead = f"{number_words(g)} performance {'measure is' if g == 1 else 'measures are'}" if g else \
@@ -74,7 +61,7 @@ def rag_overview(ctx: Context) -> list[Item]:
     kpis = [s for s in ctx.measures if s.indicator.kind == "kpi"]
     red = [s.indicator.name for s in kpis if s.status == RED]
     if red:
-        return [para(f"{_capital(_count(len(red), 'Key Performance Indicator'))} "
+        return [para(f"{capitalised(plural(len(red), 'Key Performance Indicator'))} "
                       f"{'is' if len(red) == 1 else 'are'} rated as Red: {join_words(red)}.")]
     if all(s.status == GREEN for s in kpis if s.is_rated):
         return [para("All Key Performance Indicators are on or ahead of target. There are no indicators "
@@ -87,7 +74,7 @@ def data_unavailable(ctx: Context) -> list[Item]:
     missing = [s.indicator.name for s in ctx.measures if s.status == NO_DATA]
     if not missing:
         return [para(f"Data is available for every measure for {ctx.fields['period']}.")]
-    return [para(f"Data is currently unavailable for {_count(len(missing), 'measure')}: {join_words(missing)}.")]
+    return [para(f"Data is currently unavailable for {plural(len(missing), 'measure')}: {join_words(missing)}.")]
 
 
 def counts_table(ctx: Context) -> list[Item]:
@@ -151,7 +138,7 @@ _DIRECTION_WORDS = {"Improved": "improved", "Declined": "declined", "No change":
 def _direction_sentence(ctx: Context, s: Score) -> str:
     if not s.direction or s.comparator_period is None:
         return ""
-    when = period_name(s.comparator_period, s.indicator.frequency)
+    when = s.comparator_period.in_words(s.indicator.frequency)
     subject = "Performance has" if s.indicator.kind == "kpi" else "It has"
     return f" {subject} {_DIRECTION_WORDS[s.direction]} since {when} ({ctx.value(s, s.previous_value)})."
 
@@ -169,7 +156,7 @@ def previous_red(ctx: Context) -> list[Item]:
         else:
             now = "still Red" if s.status == RED else f"now {s.status}"
             now += f" ({ctx.value(s, s.value)} for {_own_period(s)} against a target of {ctx.value(s, s.target)})"
-        was = f"was Red for {period_name(s.previous_period, s.indicator.frequency)}, " if s.previous_period else ""
+        was = f"was Red for {s.previous_period.in_words(s.indicator.frequency)}, " if s.previous_period else ""
         text = f" – {was}{now}."
         if s.commentary:
             text += f" {s.commentary.strip()}"
@@ -184,11 +171,11 @@ def activity(ctx: Context) -> list[Item]:
         return []
     n = {status: sum(1 for s in acts if s.status == status) for status in (WITHIN, ABOVE, BELOW, NO_DATA)}
     word = {k: number_words(v) if v else "none" for k, v in n.items()}
-    text = (f"Of the {_count(len(acts), 'activity indicator')}, {word[WITHIN]} "
+    text = (f"Of the {plural(len(acts), 'activity indicator')}, {word[WITHIN]} "
             f"{'is' if n[WITHIN] == 1 else 'are'} within the expected range, {word[ABOVE]} above "
             f"and {word[BELOW]} below.")
     if n[NO_DATA]:
-        text += f" {_capital(_count(n[NO_DATA], 'has', 'have'))} no data."
+        text += f" {capitalised(plural(n[NO_DATA], 'has', 'have'))} no data."
     items: list[Item] = [para(text)]
     for s in acts:
         if s.status in (ABOVE, BELOW):

@@ -82,6 +82,10 @@ class Period:
             return f"Year to {MONTHS[self.month - 1]} {self.year}"
         return f"{MONTHS[self.month - 1]} {self.year}"
 
+    def in_words(self, frequency: str = "monthly") -> str:
+        """The period as a sentence names it: ``April 2017``, ``Q2 2016/17``, ``2016/17``."""
+        return self.long_label if frequency == "monthly" else self.label(frequency)
+
     @property
     def long_label(self) -> str:
         """``April 2017``: the month in full, as the narrative uses it."""

@@ -40,6 +40,7 @@ from reportlab.platypus import (
 
 from .. import model
 from ..describe import describe_rag_counts, describe_trend
+from ..formatting import long_date
 from .scorecard_cells import (
     ACTIVITY_HEADER, ACTIVITY_WIDTHS, BOLD, COHORT_HEADER, COHORT_WIDTHS, DIRECTION_ARROWS, FONT,
     ITALIC, KPI_HEADER, KPI_WIDTHS, activity_row, cohort_row, direction_text, floor_text,
@@ -165,17 +166,12 @@ def _grouped_section(title: str, scores: Sequence[model.Score], header, widths, 
 
 # ---------------------------------------------------------------- sections
 
-def _long_date(facts: model.PaperFacts) -> str:
-    d = facts.meeting_date
-    return f"{d.day} {d.strftime('%B')} {d.year}"
-
-
 def _title_block(facts: model.PaperFacts) -> list:
     s = _styles()
     return [
         Paragraph(f"Appendix {escape(facts.appendix_letter)}", s["h1"]),
         Paragraph(escape(facts.title), s["title"]),
-        Paragraph(f"{escape(facts.council)}<br/>{escape(facts.committee)}, {_long_date(facts)}<br/>"
+        Paragraph(f"{escape(facts.council)}<br/>{escape(facts.committee)}, {long_date(facts.meeting_date)}<br/>"
                   f"Reporting period: {escape(facts.period_label)}", s["body"]),
         Spacer(1, 4),
     ]
@@ -367,7 +363,7 @@ def _decorate(facts: model.PaperFacts, canvas: Canvas, _doc) -> None:
     canvas.setFillColor(FOOTER_TEXT)
     canvas.drawString(MARGIN, PAGE[1] - MARGIN + 4,
                       f"Appendix {facts.appendix_letter}: {facts.title}, {facts.period_label}")
-    canvas.drawRightString(PAGE[0] - MARGIN, PAGE[1] - MARGIN + 4, f"{facts.committee}, {_long_date(facts)}")
+    canvas.drawRightString(PAGE[0] - MARGIN, PAGE[1] - MARGIN + 4, f"{facts.committee}, {long_date(facts.meeting_date)}")
     canvas.drawString(MARGIN, MARGIN - 14, facts.council)
     canvas.restoreState()
 
@@ -408,7 +404,7 @@ def _build(facts: model.PaperFacts, story: list) -> bytes:
     buffer = io.BytesIO()
     doc = _Doc(buffer, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN + 6,
                bottomMargin=MARGIN + 6, title=f"Appendix {facts.appendix_letter}: {facts.title}",
-               author=facts.author, subject=f"{facts.committee}, {_long_date(facts)}: performance for "
+               author=facts.author, subject=f"{facts.committee}, {long_date(facts.meeting_date)}: performance for "
                f"{facts.period_label}", creator="reportgen", producer="reportgen", invariant=1,
                lang=facts.language, displayDocTitle=1, initialFontName=FONT, initialFontSize=9)
     doc._bookmarks = 0
