@@ -10,7 +10,6 @@ working directory.
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import date
 from pathlib import Path
@@ -21,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .errors import MeetingError, Problem
 from .model import Rule
+from .paths import display_path
 from .periods import Period
 
 MEETING_FILE = "meeting.yaml"
@@ -228,12 +228,6 @@ def available_templates() -> list[str]:
 
 
 # --- loading ------------------------------------------------------------------------------
-
-
-def display_path(path: Path) -> str:
-    """The path as the user would type it: relative to the working folder when inside it."""
-    relative = os.path.relpath(path)
-    return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()
 
 
 def load_meeting(meeting_dir: Path | str) -> tuple[Meeting, list[str]]:

@@ -114,6 +114,7 @@ class Indicator:
     england: float | None = None
     neighbours: float | None = None
     compare_with: str = "previous"
+    rate_on: str = "value"  # which figure the status is judged on: "value" (the period's) or "ytd"
     order: int = field(default=0, compare=False)  # position in the source, so output keeps the author's order
 
 
@@ -131,6 +132,7 @@ class Observation:
     floor: float | None = None
     commentary: str = ""
     forecast: str = ""
+    ytd: float | None = None  # the year-to-date figure beside the period's own value, where the data has one
     row: int = field(default=0, compare=False)  # the spreadsheet row it came from, for messages
 
 
@@ -183,6 +185,13 @@ class Score:
     numerator: float | None = None
     denominator: float | None = None
     history: tuple[Point, ...] = ()  # oldest first, up to and including ``period``
+    # The thresholds the status was judged against, in the indicator's unit (None when not rated):
+    # Green at or beyond ``green_from``, Amber at or beyond ``amber_from``, Red otherwise.
+    green_from: float | None = None
+    amber_from: float | None = None
+    ytd: float | None = None  # the year-to-date figure for ``period``, where the data has one
+    outturn: float | None = None  # the figure rated on, at the end of the last complete financial year
+    outturn_period: Period | None = None  # that year's last month (its label: "2012/13")
 
     @property
     def id(self) -> str:
@@ -265,6 +274,7 @@ class PaperFacts:
     created: datetime  # fixed build timestamp: same input, same bytes
     appendix_letter: str = "A"
     language: str = "en-GB"
+    draft: bool = False  # a working copy (--draft): every page says DRAFT
 
 
 # --- the composed cover report (compose.py builds it; render/docx.py lays it out) ---
