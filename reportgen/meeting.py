@@ -15,13 +15,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import MeetingError, Problem
 from .model import Rule
 from .paths import display_path
 from .periods import Period
+from .yamlfile import read_yaml_mapping
 
 MEETING_FILE = "meeting.yaml"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -252,32 +252,10 @@ def load_meeting(meeting_dir: Path | str) -> tuple[Meeting, list[str]]:
     return meeting, warnings
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe YAML that leaves dates as text, so a bad date is reported by its key, not as a crash."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
 def _read_yaml(path: Path, shown: str) -> dict:
     if not path.is_file():
         raise MeetingError([Problem(shown, "no meeting file here; each meeting folder needs a meeting.yaml")])
-    try:
-        raw = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_Loader)
-    except UnicodeDecodeError:
-        raise MeetingError([Problem(shown, "is not UTF-8 text; save it as UTF-8")]) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        row = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise MeetingError([Problem(shown, f"not valid YAML: {problem}", row=row)]) from None
-    if not isinstance(raw, dict):
-        raise MeetingError([Problem(shown, "should hold keys such as committee: and meeting_date:, "
-                                           "but it is empty or a single value")])
-    return raw
+    return read_yaml_mapping(path, shown, MeetingError, what="keys such as committee: and meeting_date:")
 
 
 def _file_problems(meeting: Meeting, shown: str) -> list[Problem]:

@@ -246,6 +246,7 @@ class Run:
     text: str
     bold: bool = False
     italic: bool = False
+    lang: str = ""  # a BCP 47 tag when the run's language is not the paper's, e.g. "cy-GB" for Welsh
 
 
 @dataclass(frozen=True)
