@@ -68,7 +68,8 @@ class Built:
 
 def _score(meeting: Meeting, dataset) -> ScoreSet:
     try:
-        return score_dataset(dataset, meeting.period, meeting.scoring.parsed_rule, meeting.scoring.previous_period)
+        return score_dataset(dataset, meeting.period, meeting.scoring.parsed_rule, meeting.scoring.previous_period,
+                             history_length=house_style(meeting).settings.history_length)
     except ValueError as exc:
         raise ReportgenError([Problem(meeting.source, str(exc))]) from None
 

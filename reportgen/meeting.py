@@ -25,9 +25,6 @@ from .yamlfile import read_yaml_mapping
 
 MEETING_FILE = "meeting.yaml"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES_DIR = PROJECT_ROOT / "templates"
-VERBS = ("NOTE", "CONSIDER", "COMMENT", "REVIEW", "AGREE", "ENDORSE")
-Verb = Literal["NOTE", "CONSIDER", "COMMENT", "REVIEW", "AGREE", "ENDORSE"]
 Numbering = Literal["decimal", "bracketed", "continuous", "none"]
 
 
@@ -51,8 +48,9 @@ class Contact(Person):
 
 
 class Recommendation(_Part):
-    verb: Verb
-    """What members are asked to do; printed in bold capitals."""
+    verb: str = Field(min_length=1, pattern=r"\S")
+    """What members are asked to do, in the council's word (note, consider, scrutinise ...); the house
+    style says whether it is printed in capitals and in bold."""
     text: str
     """The rest of the sentence after the verb (Markdown: **bold** for a second verb)."""
 
@@ -122,14 +120,15 @@ class Meeting(_Part):
     frequency: Literal["monthly", "quarterly", "annual"] = "monthly"
     """How the reporting period is named: 'April 2017', 'Q2 2016/17' or '2016/17'."""
     template: str
-    """A house style in templates/ (kent-cabinet-committee, bucks-select-committee,
-    cardiff-scrutiny) or a .docx file relative to the meeting folder."""
+    """A house style's name (templates/<name>/ in the meeting's workspace, else one shipped with
+    reportgen; `reportgen styles` lists them) or a .docx file relative to the meeting folder."""
     house_style: str | None = None
     """The house style's wording and numbering; defaults to the template's name."""
     agenda_item: str | None = None
     from_: list[Person] = Field(default=[], alias="from")
     """Cabinet member(s) and director(s) the report is from."""
-    from_label: Literal["From", "By"] = "From"
+    from_label: Literal["From", "By"] | None = None
+    """The label of the header's first row; defaults to the house style's (From, or By in 2013)."""
     to: str | None = None
     """Who the report goes to; defaults to '<committee> – <date>'."""
     author: str | None = None
@@ -217,14 +216,26 @@ def _period(value: Any) -> Any:
 
 
 def resolve_template(template: str, folder: Path) -> Path:
-    """A house style's name means templates/<name>.docx; a path is the meeting folder's."""
+    """A house style's name means its template.docx (or the one it inherits); a path is the meeting folder's."""
+    from .errors import ReportgenError
+    from .styles import TEMPLATE_FILE, available_styles, find_style
+
     if template.endswith(".docx"):
         return (folder / template).resolve()
-    return TEMPLATES_DIR / f"{template}.docx"
+    styles = available_styles(folder)
+    if template not in styles:
+        return folder / "templates" / template / TEMPLATE_FILE  # does not exist: reported by load_meeting
+    try:
+        return find_style(template, folder).template
+    except ReportgenError:  # a broken style.yaml is reported, with all its problems, when composing
+        return styles[template] / TEMPLATE_FILE
 
 
-def available_templates() -> list[str]:
-    return sorted(p.stem for p in TEMPLATES_DIR.glob("*.docx"))
+def available_templates(folder: Path | None = None) -> list[str]:
+    """The house styles a meeting in ``folder`` may name: its workspace's and the shipped ones."""
+    from .styles import available_styles
+
+    return list(available_styles(folder))
 
 
 # --- loading ------------------------------------------------------------------------------
@@ -266,7 +277,7 @@ def _file_problems(meeting: Meeting, shown: str) -> list[Problem]:
             message = f"'{meeting.template}' does not exist (looked for {display_path(template)})"
         else:
             message = (f"'{meeting.template}' is not a template; expected one of "
-                       f"{', '.join(available_templates())} or a .docx file")
+                       f"{', '.join(available_templates(meeting.folder))} or a .docx file")
         problems.append(Problem(shown, f"template: {message}"))
     if not meeting.data_path.exists():
         problems.append(Problem(shown, f"scoring.data: '{meeting.scoring.data}' does not exist "

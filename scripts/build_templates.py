@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 from reportgen.pack import normalise_docx  # noqa: E402  (same bytes on every rebuild)
 
 OUT = ROOT / "templates"
+TEMPLATE_FILE = "template.docx"
 FONT = "Arial"  # LibreOffice substitutes Liberation Sans, which has the Welsh letters
 LANGUAGE = "en-GB"
 BLACK = RGBColor(0, 0, 0)
@@ -224,7 +225,7 @@ def header_table(doc, widths=(Cm(4.5), Cm(11.5))):
     table = doc.add_table(rows=3, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     table.autofit = False
-    texts = [("{%tr for h in header %}", ""), ("{{ h.label }}:", "{{ h.value }}"), ("{%tr endfor %}", "")]
+    texts = [("{%tr for h in header %}", ""), ("{{r h.label_rich }}", "{{ h.value }}"), ("{%tr endfor %}", "")]
     for row, (left, right) in zip(table.rows, texts):
         row.cells[0].width, row.cells[1].width = widths
         row.cells[0].paragraphs[0].add_run(left).bold = True
@@ -282,7 +283,7 @@ def body_loop(doc) -> None:
 
 
 def title_block(doc) -> None:
-    para(doc, "{{ heading }}", "Title")
+    para(doc, "{{r heading_rich }}", "Title")
     para(doc, "{%p for line in title_lines %}")
     para(doc, "{{ line }}", "Subtitle")
     para(doc, "{%p endfor %}")
@@ -355,9 +356,9 @@ def build(name: str) -> bytes:
 
 
 def main() -> int:
-    OUT.mkdir(exist_ok=True)
     for name in HOUSE_STYLES:
-        path = OUT / f"{name}.docx"
+        path = OUT / name / TEMPLATE_FILE  # beside the style's style.yaml
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(build(name))
         print(f"wrote {path.relative_to(ROOT)}")
     return 0
