@@ -88,7 +88,7 @@ def _recommendation_paragraphs(ctx: Context, label: list[Run] | None = None) -> 
     intro_text = ctx.meeting.recommendations_intro or rule.intro
     intro = "".join(r.text for r in render_text(intro_text, ctx.fields, f"{ctx.meeting.source}: recommendations_intro"))
     each = recommendation_runs(ctx)
-    lead = [*label, Run(" ")] if label else []
+    lead = _spaced(label) if label else []
     if len(each) == 1 and rule.form == "sentence":
         return [Paragraph((*lead, Run(intro + " "), *each[0]))]
     return [Paragraph((*lead, Run(intro.rstrip(":") + ":"))), *(Paragraph(tuple(r), style="bullet") for r in each)]
@@ -112,7 +112,15 @@ def summary_line(ctx: Context) -> list[Item]:
         runs = render_text(ctx.meeting.summary, ctx.fields, f"{ctx.meeting.source}: summary")
     else:
         runs = tuple(r for b in ctx.boilerplate.render("summary", ctx.fields) for r in b.runs)
-    return [Paragraph((*label_runs(ctx, "summary", bold=True), Run(" "), *runs), style="plain")]
+    return [Paragraph((*_spaced(label_runs(ctx, "summary", bold=True)), *runs), style="plain")]
+
+
+def _spaced(label: list[Run]) -> list[Run]:
+    """A label and the space after it, in the label's own run ("**Summary:** The ...")."""
+    if not label:
+        return []
+    last = label[-1]
+    return [*label[:-1], Run(last.text + " ", last.bold, last.italic, last.lang)]
 
 
 def background_documents(ctx: Context) -> list[Item]:

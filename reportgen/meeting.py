@@ -48,11 +48,18 @@ class Contact(Person):
 
 
 class Recommendation(_Part):
-    verb: str = Field(min_length=1, pattern=r"\S")
+    verb: str
     """What members are asked to do, in the council's word (note, consider, scrutinise ...); the house
     style says whether it is printed in capitals and in bold."""
     text: str
     """The rest of the sentence after the verb (Markdown: **bold** for a second verb)."""
+
+    @field_validator("verb")
+    @classmethod
+    def _verb(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("expected a verb, such as note, consider or scrutinise; got nothing")
+        return value.strip()
 
 
 class BackgroundDocument(_Part):
