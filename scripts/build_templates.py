@@ -221,7 +221,11 @@ def _repeat_header(row) -> None:
 
 
 def header_table(doc, widths=(Cm(4.5), Cm(11.5))):
-    """The header block (From / To / Subject ...): a borderless layout table, one row per field."""
+    """The header block (From / To / Subject ...): a borderless layout table, one row per field.
+
+    Left out whole when the house style has no header block (the if around it removes the table).
+    """
+    para(doc, "{%p if header %}")
     table = doc.add_table(rows=3, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     table.autofit = False
@@ -233,6 +237,7 @@ def header_table(doc, widths=(Cm(4.5), Cm(11.5))):
     _grid(table, widths)
     _table_look(table, first_row=False)
     doc.add_paragraph()
+    para(doc, "{%p endif %}")
 
 
 def data_table(doc) -> None:
@@ -305,6 +310,8 @@ def signatory(doc) -> None:
 
 
 # --- the three house styles ----------------------------------------------------------------
+# Every template has every part (title, header block, front, sections, signatory); a part the
+# house style (style.yaml) leaves empty prints nothing, so any style can use any template.
 
 
 def kent(doc) -> None:
@@ -313,18 +320,22 @@ def kent(doc) -> None:
     header_table(doc)
     front_matter(doc)
     body_loop(doc)
+    signatory(doc)
 
 
 def bucks(doc) -> None:
     """Buckinghamshire select committee report (seed 002)."""
     title_block(doc)
     header_table(doc, widths=(Cm(4.0), Cm(12.0)))
+    front_matter(doc)
     body_loop(doc)
+    signatory(doc)
 
 
 def cardiff(doc) -> None:
     """Cardiff scrutiny report (seed 003)."""
     title_block(doc)
+    header_table(doc)
     front_matter(doc)
     body_loop(doc)
     signatory(doc)
