@@ -105,6 +105,24 @@ def test_cardiff_numbering_sections_and_signatory(built):
                                          "7th March 2018"]
 
 
+def test_cardiff_welsh_name_is_a_welsh_run_in_an_english_document(built):
+    document, _ = built["cardiff-cyp-2018-03"]
+    title = document.paragraphs[0]
+    assert title.style.name == "Title" and title.text == "CARDIFF COUNCIL\nCYNGOR CAERDYDD"
+    langs = {r.text.strip(): _run_lang(r) for r in title.runs if r.text.strip()}
+    assert langs == {"CARDIFF COUNCIL": None, "CYNGOR CAERDYDD": "cy-GB"}
+    defaults = document.styles.element.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang")
+    assert defaults.get(f"{W}val") == "en-GB" and document.core_properties.language == "en-GB"
+    # nothing else in the paper is marked Welsh
+    welsh = [r.text for p in document.paragraphs for r in p.runs if _run_lang(r)]
+    assert welsh == ["CYNGOR CAERDYDD"]
+
+
+def _run_lang(run):
+    element = run._r.find(f"{W}rPr/{W}lang")
+    return None if element is None else element.get(f"{W}val")
+
+
 def test_kent_2013_changes_since_the_previous_report(built):
     document, item = built["kent-cc-2013-09"]
     text = paragraphs(document)
