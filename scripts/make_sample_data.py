@@ -11,8 +11,8 @@ reporting period) and ``at`` (other figures pinned to a period, e.g. the previou
 report's). Between those points the history is a straight line plus a little
 seeded noise, so every run writes the same bytes.
 
-The figures are invented but plausible, and they reproduce what each seed paper
-(/work/shared/seeds) says: counts of Green/Amber/Red, the key indicators, the
+The figures are invented but plausible, and they reproduce what each real paper
+says: counts of Green/Amber/Red, the key indicators, the
 measures that were Red at the previous report, and so on. No personal data:
 owners are job titles.
 """

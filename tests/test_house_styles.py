@@ -270,3 +270,28 @@ def test_no_council_or_style_name_in_a_code_string():
                 if COUNCIL_WORDS.search(node.value):
                     found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.value[:60]!r}")
     assert found == []
+
+
+def test_every_style_key_is_documented():
+    from reportgen.styles import Contacts, HeaderRow, Recommendations, StyleSection
+
+    text = (ROOT / "docs" / "house-styles.md").read_text(encoding="utf-8")
+    keys = [*Style.model_fields, *(f"header[].{k}" for k in HeaderRow.model_fields),
+            *(f"sections[].{k}" for k in StyleSection.model_fields), *Recommendations.model_fields,
+            *(f"contacts.{k}" for k in Contacts.model_fields)]
+    assert [k for k in keys if f"| `{k}` |" not in text] == []
+
+
+def test_a_style_may_offer_fewer_generated_items(tmp_path, monkeypatch):
+    ws = tmp_path / "ws"
+    init_workspace(ws)
+    write_style(ws, "lean", "inherit: kent-cabinet-committee\ngenerated: [recommendations, contacts]\n")
+    meeting = ws / "data" / "m"
+    meeting.mkdir()
+    (meeting / "meeting.yaml").write_text(meeting_yaml("lean", ws / "data" / "kent-scs-2017-06"), encoding="utf-8")
+    monkeypatch.chdir(ws)
+    with pytest.raises(MeetingError) as caught:
+        prepare(meeting)
+    first = str(caught.value.problems[0])
+    assert first.startswith("data/m/meeting.yaml: house style lean, section 'Summary of Performance': 'rag_counts' "
+                            "is neither a generated item (recommendations, contacts) nor a boilerplate paragraph")
