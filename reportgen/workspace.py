@@ -46,7 +46,7 @@ reportgen new data/NEXT --from data/{sample} --date YYYY-MM-DD   # start the nex
 To start a new house style, copy a folder in `templates/` under a new name, keep only the
 keys you change in its `style.yaml` and add `inherit: <the style you copied>`; point a
 meeting at it with `template: <new name>`. Put its own paragraphs in `boilerplate/<new name>/`.
-A paragraph that names another council is warned about by `reportgen check`.
+Keep a paragraph that names your council in your style's folder, not in `boilerplate/common/`.
 """
 
 
