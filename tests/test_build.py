@@ -204,8 +204,8 @@ def test_check_lists_every_seeded_problem_at_once(tmp_path):
     n_values = len(values.read_text().splitlines())
     assert problems == [
         f"{meeting}/mine.docx: uses {{{{ no_such_field }}}}, which the report does not provide; available: "
-        "classification_notice, facts, footer_text, front, header, header_text, heading, sections, signatory, "
-        "title_lines",
+        "classification_notice, facts, footer_text, front, header, header_text, heading, heading_rich, sections, "
+        "signatory, title_lines",
         f"{meeting}/indicators.csv:2: column 'polarity': 'upwards' is not allowed; use one of higher, lower",
         f"{meeting}/values.csv:{n_values}: column 'id': 'NOPE' is not an id in the indicators table",
     ]
