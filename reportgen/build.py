@@ -143,7 +143,7 @@ def prepare(meeting_dir: Path | str, *, parallel: bool = False,
               *filter(None, used), *(meeting.folder / a.source for a in meeting.appendices if a.source != "scorecard"))
     # The data-quality check words the scorer's "no value" notes better (it names the
     # latest value there is), so scores.warnings are left to `reportgen score`.
-    all_warnings = (*warnings, *quality, *_unused_overrides(meeting, boilerplate))
+    all_warnings = (*warnings, *house_style(meeting).warnings, *quality, *_unused_overrides(meeting, boilerplate))
     return Built(meeting, scores, report, created, docx, scorecard,
                  tuple(dict.fromkeys(p.resolve() for p in inputs)), tuple(dict.fromkeys(all_warnings)))
 

@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import MeetingError, Problem, TemplateError
 from .paths import display_path, safe_name
@@ -124,6 +124,14 @@ class Style(_Part):
     """The page header's text."""
     page_footer: str = "{{ committee }} – {{ meeting_date_plain }}"
     """The page footer's text, before the page number."""
+
+    @field_validator("inherit", "boilerplate")
+    @classmethod
+    def _plain_name(cls, value: str | None) -> str | None:
+        # A folder's name, never a path: a style must not reach outside templates/ or boilerplate/.
+        if value is not None and not safe_name(value):
+            raise ValueError(f"'{value}' is not a plain folder name (no '/', '..' or leading '.')")
+        return value
 
 
 DEFAULT_LABELS: dict[str, Label] = {"summary": "Summary:", "recommendation": "Recommendation:",
@@ -233,7 +241,8 @@ def _load(name: str, _folders: tuple[str, ...], _stamp: tuple[int, ...], folder:
         raws.append(raw)
         problems += file_problems
         warnings += file_warnings
-        current = raw.get("inherit") if isinstance(raw.get("inherit"), str) else None
+        # A file with problems is not followed further: its inherit: may be the problem.
+        current = raw.get("inherit") if not file_problems and isinstance(raw.get("inherit"), str) else None
         if current is not None and (not safe_name(current) or current not in styles):
             problems.append(Problem(display_path(path), f"inherit: '{current}' is not a house style; "
                                                         f"expected one of {', '.join(styles)}"))

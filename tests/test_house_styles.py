@@ -295,3 +295,23 @@ def test_a_style_may_offer_fewer_generated_items(tmp_path, monkeypatch):
     first = str(caught.value.problems[0])
     assert first.startswith("data/m/meeting.yaml: house style lean, section 'Summary of Performance': 'rag_counts' "
                             "is neither a generated item (recommendations, contacts) nor a boilerplate paragraph")
+
+
+def test_a_style_files_unknown_key_is_a_build_warning(workspace):
+    path = workspace / "templates" / "modgov-front-sheet" / "style.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "numberng: none\n", encoding="utf-8")
+    warnings = prepare(workspace / "data" / "board-2017-06").warnings
+    assert [w for w in warnings if "numberng" in w] == [
+        f"{path.resolve()}: numberng: unknown key, ignored"]
+
+
+def test_a_style_cannot_name_a_folder_outside_its_place(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write_style(tmp_path, "escape", "inherit: ../kent-cabinet-committee\nboilerplate: ../../etc\n")
+    with pytest.raises(TemplateError) as caught:
+        find_style("escape", tmp_path)
+    assert [str(p) for p in caught.value.problems] == [
+        "templates/escape/style.yaml: inherit: '../kent-cabinet-committee' is not a plain folder name (no '/', "
+        "'..' or leading '.')",
+        "templates/escape/style.yaml: boilerplate: '../../etc' is not a plain folder name (no '/', '..' or "
+        "leading '.')"]
