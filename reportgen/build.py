@@ -13,7 +13,9 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import multiprocessing
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -28,7 +30,8 @@ from .exports import scores_csv_bytes, scores_xlsx_bytes
 from .meeting import Meeting, display_path, load_meeting
 from .model import RED, Block, Report, ScoreSet
 from .libreoffice import Conversion, LibreOfficeMissing
-from .pack import Staging, build_date, manifest, manifest_bytes, merge_pdfs
+from .staging import Staging, sweep
+from .pack import build_date, manifest, manifest_bytes, merge_pdfs
 from .quality import data_quality_warnings
 from .parallel import beside, workers
 from .scoring import score_dataset
@@ -241,9 +244,65 @@ class CoverConversion:
             self.running.cancel()
 
 
+def _protected(item: Built) -> list[tuple[str, Path]]:
+    """The user's own files a pack must never replace: the meeting folder and what it reads."""
+    meeting = item.meeting
+    paths = [("the meeting folder", meeting.folder), ("its data", meeting.data_path)]
+    paths += [(f"its appendix {a.letter}", meeting.folder / a.source) for a in meeting.appendices
+              if a.source != "scorecard"]
+    return [(what, path.resolve()) for what, path in paths]
+
+
+def _overlaps(a: Path, b: Path) -> bool:
+    return a == b or a in b.parents or b in a.parents
+
+
+def _is_pack(folder: Path) -> bool:
+    """A folder reportgen made: it holds a manifest.json that names reportgen (or it is empty)."""
+    if not folder.is_dir() or folder.is_symlink():
+        return False
+    manifest_file = folder / "manifest.json"
+    if not manifest_file.is_file():
+        return not any(folder.iterdir())
+    try:
+        return "reportgen" in json.loads(manifest_file.read_text(encoding="utf-8"))
+    except (ValueError, OSError):
+        return False
+
+
+def output_problems(built: Sequence[Built], out_dir: Path) -> list[Problem]:
+    """Why writing these packs into ``out_dir`` could lose a file of the user's; [] when it cannot."""
+    out = Path(out_dir).resolve()
+    shown = display_path(Path(out_dir))
+    problems, seen = [], {}
+    for item in built:
+        target = out / item.meeting.name
+        for what, path in _protected(item):
+            if _overlaps(out, path):
+                where = "is" if path == out else "is inside" if path in out.parents else "contains"
+                problems.append(Problem("-o", f"the output folder {shown} {where} {what} "
+                                              f"{display_path(path)}; packs would overwrite the meeting's own "
+                                              "files. Choose an output folder outside every meeting folder, "
+                                              "e.g. -o out"))
+        earlier = seen.setdefault(target, item.meeting.folder)
+        if earlier != item.meeting.folder:
+            problems.append(Problem("-o", f"{display_path(earlier)} and {display_path(item.meeting.folder)} "
+                                          f"would both write {display_path(target)}; build them with "
+                                          "different -o folders, or rename one meeting folder"))
+        elif os.path.lexists(target) and not _is_pack(target):
+            problems.append(Problem("-o", f"{display_path(target)} exists and is not a pack reportgen made "
+                                          "(it has no reportgen manifest.json); move it away or choose another "
+                                          "output folder. reportgen only ever replaces its own packs"))
+    return list(dict.fromkeys(problems))
+
+
 def write_packs(built: Sequence[Built], out_dir: Path, covers: CoverConversion,
                 progress: Progress = lambda _: None) -> list[Path]:
     """Write every meeting's outputs into OUT/<meeting>/, all or nothing."""
+    problems = output_problems(built, out_dir)
+    if problems:
+        raise ReportgenError(problems)
+    sweep(Path(out_dir))
     with contextlib.ExitStack() as stack:
         stagings = [stack.enter_context(Staging(Path(out_dir) / item.meeting.name)) for item in built]
         for item, staging in zip(built, stagings):
