@@ -326,7 +326,7 @@ def _control_problems(node: Any, shown: str, path: str) -> list[Problem]:
         return [p for i, value in enumerate(node) for p in _control_problems(value, shown, f"{path}[{i}]")]
     if isinstance(node, str) and (found := CONTROL.search(node)):
         code = f"U+{ord(found[0]):04X}"
-        hint = ", Word's manual line break" if found[0] == "\x0b" else ""
+        hint = ", Word's manual line break," if found[0] == "\x0b" else ""
         return [Problem(shown, f"{path}: contains the control character {code}{hint} at character "
                                f"{found.start() + 1}; delete it (it cannot be printed or saved in a document)")]
     return []

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -119,8 +120,13 @@ def _open(template: Path) -> DocxTemplate:
     shown = display_path(template)
     if not template.is_file():
         raise TemplateError([Problem(shown, "template file does not exist")])
+    if not zipfile.is_zipfile(template):
+        raise TemplateError([Problem(shown, "is not a Word document (.docx): a .docx is a zip file and this is not "
+                                            "one; save the template from Word as 'Word Document (*.docx)'")])
     try:
-        return DocxTemplate(template)
+        tpl = DocxTemplate(template)
+        tpl.init_docx()  # docxtpl opens lazily: open now, so a damaged file is reported here
+        return tpl
     except Exception as exc:  # a zip that is not a Word document, or a damaged one
         raise TemplateError([Problem(shown, f"is not a Word document (.docx) that can be opened: {exc}")]) from None
 
