@@ -91,7 +91,11 @@ class Boilerplate:
             raise TemplateError([Problem(
                 f"boilerplate '{name}'",
                 f"no file {name}.md or {name}.txt in {looked}, and no overrides.{name} in the meeting file")])
-        return path.read_text(encoding="utf-8-sig"), display_path(path)
+        try:
+            return path.read_bytes().decode("utf-8-sig"), display_path(path)
+        except UnicodeDecodeError:
+            raise TemplateError([Problem(display_path(path), "is not UTF-8 text; save it as UTF-8 "
+                                                             "(in Notepad: Save as, Encoding UTF-8)")]) from None
 
     def render(self, name: str, fields: Mapping[str, object]) -> tuple[Block, ...]:
         """The paragraph's blocks, with its fields filled in."""

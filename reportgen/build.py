@@ -274,7 +274,10 @@ def _protected(item: Built) -> list[tuple[str, Path]]:
     paths = [("the meeting folder", meeting.folder), ("its data", meeting.data_path)]
     paths += [(f"its appendix {a.letter}", meeting.folder / a.source) for a in meeting.appendices
               if a.source != "scorecard"]
-    return [(what, path.resolve()) for what, path in paths]
+    resolved = {}
+    for what, path in paths:
+        resolved.setdefault(path.resolve(), what)  # data: . is the meeting folder: name it once
+    return [(what, path) for path, what in resolved.items()]
 
 
 def _overlaps(a: Path, b: Path) -> bool:
@@ -301,6 +304,7 @@ def output_problems(built: Sequence[Built], out_dir: Path) -> list[Problem]:
     problems, seen = [], {}
     for item in built:
         target = out / item.meeting.name
+        before = len(problems)
         for what, path in _protected(item):
             if _overlaps(out, path):
                 where = "is" if path == out else "is inside" if path in out.parents else "contains"
@@ -313,7 +317,7 @@ def output_problems(built: Sequence[Built], out_dir: Path) -> list[Problem]:
             problems.append(Problem("-o", f"{display_path(earlier)} and {display_path(item.meeting.folder)} "
                                           f"would both write {display_path(target)}; build them with "
                                           "different -o folders, or rename one meeting folder"))
-        elif os.path.lexists(target) and not _is_pack(target):
+        elif len(problems) == before and os.path.lexists(target) and not _is_pack(target):
             problems.append(Problem("-o", f"{display_path(target)} exists and is not a pack reportgen made "
                                           "(it has no reportgen manifest.json); move it away or choose another "
                                           "output folder. reportgen only ever replaces its own packs"))
