@@ -58,7 +58,16 @@ recommendations:
 """
 
 
-def meeting_yaml(template: str, data: Path, **extra) -> str:
+def meeting_folder(folder: Path, template: str, data: Path) -> Path:
+    """A meeting in ``folder`` with a copy of the sample data (a meeting's data lies in its folder)."""
+    folder.mkdir(parents=True)
+    for name in ("indicators.csv", "values.csv"):
+        shutil.copy(data / name, folder / name)
+    (folder / "meeting.yaml").write_text(meeting_yaml(template), encoding="utf-8")
+    return folder
+
+
+def meeting_yaml(template: str, **extra) -> str:
     meeting = {
         "council": "Borsetshire County Council", "committee": "Overview and Scrutiny Board",
         "meeting_date": "2017-06-22", "title": "Quarterly performance", "period": "2017-04",
@@ -68,7 +77,7 @@ def meeting_yaml(template: str, data: Path, **extra) -> str:
         "recommendations": [{"verb": "note", "text": "the performance in April"},
                             {"verb": "AGREE", "text": "the actions for the Red measures"}],
         "contacts": [{"role": "Report author", "name": "Sam Smith", "email": "sam.smith@example.org"}],
-        "scoring": {"data": str(data)}, **extra,
+        "scoring": {"data": "."}, **extra,
     }
     return yaml.safe_dump(meeting, allow_unicode=True, sort_keys=False)
 
@@ -85,10 +94,7 @@ def workspace(tmp_path):
     (ws / "boilerplate" / "modgov-front-sheet" / "purpose-of-report.md").write_text(
         "To report performance against the {{ scorecard_name }} for {{ period }}.\n\nThe Board asked for it.\n",
         encoding="utf-8")
-    meeting = ws / "data" / "board-2017-06"
-    meeting.mkdir()
-    (meeting / "meeting.yaml").write_text(
-        meeting_yaml("modgov-front-sheet", ws / "data" / "kent-scs-2017-06"), encoding="utf-8")
+    meeting_folder(ws / "data" / "board-2017-06", "modgov-front-sheet", ws / "data" / "kent-scs-2017-06")
     return ws
 
 
@@ -201,8 +207,8 @@ def test_a_bilingual_style_marks_its_welsh_words(tmp_path):
                                          "header:\n  - {label: {en-GB: Subject, cy-GB: Pwnc}, value: '{{ title }}'}\n")
     meeting = yaml.safe_load((DATA / "cardiff-cyp-2018-03" / "meeting.yaml").read_text(encoding="utf-8"))
     meeting.update(template="cardiff-bilingual")
-    meeting["scoring"]["data"] = str(DATA / "cardiff-cyp-2018-03" / "data.xlsx")
     (ws / "data" / "cy").mkdir()
+    shutil.copy(DATA / "cardiff-cyp-2018-03" / "data.xlsx", ws / "data" / "cy" / "data.xlsx")
     (ws / "data" / "cy" / "meeting.yaml").write_text(yaml.safe_dump(meeting, allow_unicode=True), encoding="utf-8")
     document = docx.Document(io.BytesIO(prepare(ws / "data" / "cy").docx))
     label = document.tables[0].rows[0].cells[0].paragraphs[0]
@@ -286,9 +292,7 @@ def test_a_style_may_offer_fewer_generated_items(tmp_path, monkeypatch):
     ws = tmp_path / "ws"
     init_workspace(ws)
     write_style(ws, "lean", "inherit: kent-cabinet-committee\ngenerated: [recommendations, contacts]\n")
-    meeting = ws / "data" / "m"
-    meeting.mkdir()
-    (meeting / "meeting.yaml").write_text(meeting_yaml("lean", ws / "data" / "kent-scs-2017-06"), encoding="utf-8")
+    meeting = meeting_folder(ws / "data" / "m", "lean", ws / "data" / "kent-scs-2017-06")
     monkeypatch.chdir(ws)
     with pytest.raises(MeetingError) as caught:
         prepare(meeting)
