@@ -2,7 +2,7 @@
 
 Every field is declared below with its default and a line saying what it is for.
 Loading reports *all* problems at once, each naming the file and the key path
-(``meeting.yaml: recommendations[0].verb: expected one of NOTE, ...``); unknown
+(``meeting.yaml: frequency: expected one of monthly, quarterly, annual, got 'weekly'``); unknown
 keys are warnings, not errors, so a typo is noticed without stopping a build.
 Relative paths are resolved against the meeting file's folder, never the
 working directory.
