@@ -246,6 +246,9 @@ def generated_items(style: HouseStyle) -> list[str]:
 
 def _check_names(ctx: Context, specs: list[SectionSpec]) -> list[Problem]:
     problems, offered = [], generated_items(ctx.style)
+    problems += [Problem(display_path(ctx.style.source), f"generated: '{name}' is not a generated item; expected "
+                                                          f"some of {', '.join(sorted(GENERATED))}")
+                 for name in ctx.style.settings.generated or [] if name not in GENERATED]
     wanted = [(f"sections[{i}].content[{j}]" if ctx.meeting.sections is not None
                else f"house style {ctx.style.name}, section '{spec.heading}'", name)
               for i, spec in enumerate(specs) for j, name in enumerate(spec.content)]
@@ -274,8 +277,9 @@ def compose(meeting: Meeting, scores: ScoreSet, *, boilerplate: Boilerplate | No
     if problems:
         raise MeetingError(problems)
     raw = []
+    where = ctx.meeting.source if meeting.sections is not None else display_path(style.source)
     for spec in specs:
-        heading = ctx.heading = _heading(ctx, spec.heading, problems)
+        heading = ctx.heading = _heading(ctx, spec.heading, where, problems)
         raw.append((heading, spec.numbered, _gather(ctx, spec.content, problems)))
     front = _gather(ctx, style.settings.front, problems)
     furniture = _furniture(ctx, problems)
@@ -297,9 +301,9 @@ def _gather(ctx: Context, names: Sequence[str], problems: list[Problem]) -> list
     return items
 
 
-def _heading(ctx: Context, text: str, problems: list[Problem]) -> str:
+def _heading(ctx: Context, text: str, where: str, problems: list[Problem]) -> str:
     try:
-        runs = render_text(text, ctx.fields, f"{ctx.meeting.source}: section heading '{text}'")
+        runs = render_text(text, ctx.fields, f"{where}: section heading '{text}'")
     except ReportgenError as exc:  # noted with the paragraphs' problems, so one run shows them all
         problems += exc.problems
         return text
@@ -358,14 +362,18 @@ def _text(ctx: Context, template: str, where: str) -> str:
     return "\n".join("".join(r.text for r in parse_inline(line.strip())) for line in filled.strip().split("\n"))
 
 
-def label_runs(ctx: Context, key: str | Label, bold: bool = False, where: str = "") -> list[Run]:
-    """A label as runs: plain, or bilingual ({en-GB: Subject, cy-GB: Pwnc}: 'Subject / Pwnc'), each
-    language's words marked with their language when it is not the paper's."""
-    label = ctx.style.label(key) if where == "" else key
+def label_runs(ctx: Context, key: str, bold: bool = False) -> list[Run]:
+    """One of the style's labels (summary, recommendation ...) as runs."""
+    return text_runs(ctx, ctx.style.label(key), f"labels.{key}", bold)
+
+
+def text_runs(ctx: Context, label: Label, where: str, bold: bool = False) -> list[Run]:
+    """A style's text as runs: plain, or bilingual ({en-GB: Subject, cy-GB: Pwnc}: 'Subject / Pwnc'),
+    each language's words marked with their language when it is not the paper's."""
     texts = label.items() if isinstance(label, dict) else [("", label)]
     paper, runs = ctx.style.settings.language, []
     for tag, template in texts:
-        text = _text(ctx, template, where or f"labels.{key}")
+        text = _text(ctx, template, where)
         if text:
             runs += [Run(" / ", bold=bold)] if runs else []
             runs.append(Run(text, bold=bold, lang="" if tag in ("", paper) else tag))
@@ -384,7 +392,7 @@ def _furniture_parts(ctx: Context) -> dict[str, object]:
     settings = ctx.style.settings
     title: list[Run] = []
     for i, line in enumerate(settings.title):
-        runs = label_runs(ctx, line, where=f"title[{i}]")
+        runs = text_runs(ctx, line, f"title[{i}]")
         title += ([Run("\n")] if title and runs else []) + runs
     plain = any(r.lang for r in title)
     return {
@@ -402,7 +410,7 @@ def _header(ctx: Context) -> tuple[HeaderField, ...]:
     for i, row in enumerate(ctx.style.settings.header):
         value = _text(ctx, row.value, f"header[{i}].value")
         if value:
-            label = label_runs(ctx, row.label, where=f"header[{i}].label")
+            label = text_runs(ctx, row.label, f"header[{i}].label")
             text = "".join(r.text for r in label)
             rows.append(HeaderField(text, value, tuple(label) if any(r.lang for r in label) else ()))
     return tuple(rows)

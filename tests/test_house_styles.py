@@ -16,7 +16,7 @@ import yaml
 from docx.oxml.ns import qn
 
 from reportgen.build import prepare
-from reportgen.errors import MeetingError, TemplateError
+from reportgen.errors import MeetingError, ReportgenError, TemplateError
 from reportgen.meeting import load_meeting
 from reportgen.styles import Style, council_name_warnings, council_names, find_style, written_date
 from reportgen.workspace import init_workspace
@@ -319,3 +319,22 @@ def test_a_style_cannot_name_a_folder_outside_its_place(tmp_path, monkeypatch):
         "'..' or leading '.')",
         "templates/escape/style.yaml: boilerplate: '../../etc' is not a plain folder name (no '/', '..' or "
         "leading '.')"]
+
+
+def test_a_misspelt_generated_item_or_field_in_a_style_names_the_style_file(tmp_path, monkeypatch):
+    ws = tmp_path / "ws"
+    init_workspace(ws)
+    write_style(ws, "typos", "inherit: kent-cabinet-committee\ngenerated: [recommendations, contacs]\n"
+                             "sections:\n  - {heading: '{{ servce }} report', content: [recommendations]}\n")
+    meeting = meeting_folder(ws / "data" / "m", "typos", ws / "data" / "kent-scs-2017-06")
+    monkeypatch.chdir(ws)
+    with pytest.raises(MeetingError) as caught:
+        prepare(meeting)
+    assert str(caught.value.problems[0]).startswith(
+        "templates/typos/style.yaml: generated: 'contacs' is not a generated item; expected some of activity, ")
+    write_style(ws, "typos", "inherit: kent-cabinet-committee\nfront: []\n"
+                             "sections:\n  - {heading: '{{ servce }} report', content: [recommendations]}\n")
+    with pytest.raises(ReportgenError) as caught:
+        prepare(meeting)
+    assert str(caught.value.problems[0]).startswith(
+        "templates/typos/style.yaml: section heading '{{ servce }} report':1: field 'servce' is not defined")
