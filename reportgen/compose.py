@@ -18,15 +18,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 
-from .boilerplate import Boilerplate, fill, parse_inline, render_text
+from .boilerplate import Boilerplate, render_text
 from .errors import MeetingError, Problem, ReportgenError
 from .formatting import format_value
 from .meeting import Meeting, SectionSpec
-from .model import (AMBER, GREEN, RED, Block, HeaderField, PaperFacts, Paragraph, Quote, Report, Run, Score,
+from .model import (AMBER, GREEN, RED, Block, PaperFacts, Paragraph, Quote, Report, Run, Score,
                     ScoreSet, Section)
+from .furniture import furniture, label_runs
 from .narrative import NARRATIVE, Item, para
 from .paths import display_path
-from .styles import HouseStyle, Label, find_style, written_date
+from .styles import HouseStyle, find_style, written_date
 
 
 @dataclass
@@ -282,13 +283,13 @@ def compose(meeting: Meeting, scores: ScoreSet, *, boilerplate: Boilerplate | No
         heading = ctx.heading = _heading(ctx, spec.heading, where, problems)
         raw.append((heading, spec.numbered, _gather(ctx, spec.content, problems)))
     front = _gather(ctx, style.settings.front, problems)
-    furniture = _furniture(ctx, problems)
+    page = furniture(ctx, problems)
     if problems:
         raise ReportgenError(problems)
     return Report(
         facts=paper_facts(meeting, created, style), template=str(meeting.template_path), house_style=style.name,
         front=tuple(p for p in front if isinstance(p, Paragraph)),
-        sections=number_sections(raw, meeting.numbering or style.settings.numbering), **furniture)
+        sections=number_sections(raw, meeting.numbering or style.settings.numbering), **page)
 
 
 def _gather(ctx: Context, names: Sequence[str], problems: list[Problem]) -> list[Item]:
@@ -351,75 +352,3 @@ def paper_facts(meeting: Meeting, created: datetime | None = None, style: HouseS
 def _exempt_text(meeting: Meeting) -> str:
     return (f"Exempt: not for publication by virtue of paragraph {meeting.exempt_paragraph} of Part 1 of "
             "Schedule 12A to the Local Government Act 1972")
-
-
-# --- the page furniture: title, header block, notice, signatory, page header and footer ----------
-
-
-def _text(ctx: Context, template: str, where: str) -> str:
-    """A style's line of text with its fields filled; tabs and line breaks kept, emphasis dropped."""
-    filled = fill(template, ctx.fields, f"{display_path(ctx.style.source)}: {where}")
-    return "\n".join("".join(r.text for r in parse_inline(line.strip())) for line in filled.strip().split("\n"))
-
-
-def label_runs(ctx: Context, key: str, bold: bool = False) -> list[Run]:
-    """One of the style's labels (summary, recommendation ...) as runs."""
-    return text_runs(ctx, ctx.style.label(key), f"labels.{key}", bold)
-
-
-def text_runs(ctx: Context, label: Label, where: str, bold: bool = False) -> list[Run]:
-    """A style's text as runs: plain, or bilingual ({en-GB: Subject, cy-GB: Pwnc}: 'Subject / Pwnc'),
-    each language's words marked with their language when it is not the paper's."""
-    texts = label.items() if isinstance(label, dict) else [("", label)]
-    paper, runs = ctx.style.settings.language, []
-    for tag, template in texts:
-        text = _text(ctx, template, where)
-        if text:
-            runs += [Run(" / ", bold=bold)] if runs else []
-            runs.append(Run(text, bold=bold, lang="" if tag in ("", paper) else tag))
-    return runs
-
-
-def _furniture(ctx: Context, problems: list[Problem]) -> dict[str, object]:
-    try:
-        return _furniture_parts(ctx)
-    except ReportgenError as exc:
-        problems += exc.problems
-        return {}
-
-
-def _furniture_parts(ctx: Context) -> dict[str, object]:
-    settings = ctx.style.settings
-    title: list[Run] = []
-    for i, line in enumerate(settings.title):
-        runs = text_runs(ctx, line, f"title[{i}]")
-        title += ([Run("\n")] if title and runs else []) + runs
-    plain = any(r.lang for r in title)
-    return {
-        "heading": "".join(r.text for r in title), "heading_runs": tuple(title) if plain else (),
-        "title_lines": tuple(t for i, line in enumerate(settings.title_lines)
-                             if (t := _text(ctx, line, f"title_lines[{i}]"))),
-        "header": _header(ctx), "classification_notice": _text(ctx, settings.notice, "notice"),
-        "signatory": _signatory(ctx), "header_text": _text(ctx, settings.page_header, "page_header"),
-        "footer_text": _text(ctx, settings.page_footer, "page_footer"),
-    }
-
-
-def _header(ctx: Context) -> tuple[HeaderField, ...]:
-    rows = []
-    for i, row in enumerate(ctx.style.settings.header):
-        value = _text(ctx, row.value, f"header[{i}].value")
-        if value:
-            label = text_runs(ctx, row.label, f"header[{i}].label")
-            text = "".join(r.text for r in label)
-            rows.append(HeaderField(text, value, tuple(label) if any(r.lang for r in label) else ()))
-    return tuple(rows)
-
-
-def _signatory(ctx: Context) -> tuple[str, ...]:
-    s = ctx.meeting.signatory
-    if s is None:
-        return ()
-    when = written_date(ctx.meeting.report_date or ctx.meeting.meeting_date, ctx.style.settings)
-    lines = {"name": s.name, "title": s.title, "date": when}
-    return tuple(lines[key] for key in ctx.style.settings.signatory if lines[key])
