@@ -338,3 +338,19 @@ def test_a_misspelt_generated_item_or_field_in_a_style_names_the_style_file(tmp_
         prepare(meeting)
     assert str(caught.value.problems[0]).startswith(
         "templates/typos/style.yaml: section heading '{{ servce }} report':1: field 'servce' is not defined")
+
+
+def test_every_misspelt_field_in_a_style_is_reported_at_once(tmp_path, monkeypatch):
+    ws = tmp_path / "ws"
+    init_workspace(ws)
+    write_style(ws, "fields", "inherit: kent-cabinet-committee\ntitle: ['{{ councl }}']\n"
+                              "header:\n  - {label: To, value: '{{ too }}'}\n  - {label: '{{ lbl }}', value: x}\n"
+                              "page_footer: '{{ comittee }}'\nfront: []\n"
+                              "sections:\n  - {heading: Recommendations, content: [recommendations]}\n")
+    meeting = meeting_folder(ws / "data" / "m", "fields", ws / "data" / "kent-scs-2017-06")
+    monkeypatch.chdir(ws)
+    with pytest.raises(ReportgenError) as caught:
+        prepare(meeting)
+    found = [str(p).split("; fields available")[0] for p in caught.value.problems]
+    assert found == [f"templates/fields/style.yaml: {key}:1: field '{name}' is not defined" for key, name in (
+        ("title[0]", "councl"), ("header[0].value", "too"), ("header[1].label", "lbl"), ("page_footer", "comittee"))]
