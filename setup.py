@@ -31,6 +31,7 @@ class BuildWithStyles(build_py):
         if getattr(self, "editable_mode", False):
             return
         target = Path(self.build_lib) / "reportgen" / "_shipped"
+        shutil.rmtree(target, ignore_errors=True)  # a style deleted since the last build must not linger
         for place in _shipped():
             shutil.copytree(ROOT / place, target / place, ignore=IGNORE, dirs_exist_ok=True)
         shutil.copy2(ROOT / SAMPLE_FILE, target / SAMPLE_FILE)
