@@ -22,6 +22,7 @@ def _shipped() -> list[str]:
     sample = next(line.strip() for line in lines if line.strip() and not line.startswith("#"))
     return ["templates", "boilerplate", f"data/{sample}"]
 
+
 IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".*", "~$*")
 
 
