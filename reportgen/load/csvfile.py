@@ -96,9 +96,12 @@ def delimiter(text: str) -> str:
 def records(text: str) -> list[tuple[int, list[str]]]:
     """(row number, cells) for every record; a row number is a spreadsheet's, header row 1."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(text))
-    # \x0b is how Excel writes a line break typed inside a cell (Alt+Enter pasted from Word).
-    return [(number, [cell.replace("\x0b", "\n") for cell in cells])
-            for number, cells in enumerate(reader, start=1)]
+    return [(number, [_line_breaks(cell) for cell in cells]) for number, cells in enumerate(reader, start=1)]
+
+
+def _line_breaks(cell: str) -> str:
+    """Every line break inside a cell as ``\\n``: Excel writes LF, Word's line break pasted in is \\x0b."""
+    return cell.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n")
 
 
 def table_from_rows(source: str, rows: list[tuple[int, list[str]]], header_at: int | None = None) -> Table:
