@@ -192,9 +192,9 @@ class Limits:
 
 def indicator_range_problems(ind: Indicator, fields: dict[str, Any]) -> list[tuple[str, str]]:
     limits = Limits(ind.unit, fields.get("min"), fields.get("max"))
-    problems = []
     if None not in (fields.get("min"), fields.get("max")) and fields["min"] > fields["max"]:
-        problems.append(("max", f"{figure(fields['max'])} is below min {figure(fields['min'])}"))
+        return [("max", f"{figure(fields['max'])} is below min {figure(fields['min'])}")]  # nothing to judge by
+    problems = []
     for column in ("target", "floor", "expected_low", "expected_high"):
         message = limits.problem(getattr(ind, column))
         if message:
@@ -280,7 +280,8 @@ def load_indicators(table: Table, collector: Collector) -> tuple[list[Indicator]
         if ind.id:
             seen[ind.id] = record.row
             indicators.append(ind)
-            limits[ind.id] = Limits(ind.unit, fields["min"], fields["max"])
+            inverted = None not in (fields["min"], fields["max"]) and fields["min"] > fields["max"]
+            limits[ind.id] = Limits(ind.unit, None, None) if inverted else Limits(ind.unit, fields["min"], fields["max"])
     return indicators, limits
 
 
