@@ -57,6 +57,8 @@ def period_of_header(header: str) -> Period | None:
         if int(number) > 4 or not _next_year(int(start), end):
             raise ValueError(f"'{header}' is not a quarter of a financial year; {PERIOD_HINT}")
         return Period(int(start), 3).shift(3 * int(number))  # Q1 ends in June, Q4 in March
+    if _ISO.match(text) and ("-" in text and int(re.split(r"-", text)[1]) <= 12):
+        return Period.parse(text)  # 2011-12 is December 2011; the year 2011/12 is written with a slash
     year = _YEAR.match(text)
     if year and _next_year(int(year[1]), year[2]):
         return Period(int(year[1]) + 1, 3)
