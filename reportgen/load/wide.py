@@ -141,8 +141,8 @@ class WideSheet:
             table.append([number, *(cell(self.attributes.get(k)) for k in keys), *(cell(i) for i in self.periods)])
         return pd.DataFrame(table, columns=columns, dtype=object)
 
-    def _figures(self, frame) -> None:
-        """Blank figure is ``value``; anything else must be a column of the long layout."""
+    def _figures(self, frame):
+        """Blank figure is ``value``; anything else must be a column of the long layout. Bad rows dropped."""
         frame["figure"] = frame["figure"].str.lower().replace("", "value")
         for row, figure in frame.loc[~frame["figure"].isin(FIGURES), ["_row", "figure"]].itertuples(index=False):
             self.problem("figure", f"'{figure}' is not allowed; use one of {', '.join(FIGURES)}", row)
@@ -154,8 +154,9 @@ class WideSheet:
                 of = f" (cohort '{cohort}')" if cohort else ""
                 self.problem("id", f"{ident}{of} already has a '{figure}' row on row {firsts[key]}", row)
             firsts.setdefault(key, row)
-        frame.drop(frame.index[~frame["figure"].isin(FIGURES) | (repeated & frame.duplicated(
-            ["id", "cohort", "figure"], keep="first"))], inplace=True)
+        unknown = ~frame["figure"].isin(FIGURES)
+        again = repeated & frame.duplicated(["id", "cohort", "figure"], keep="first")
+        return frame[~(unknown | again)]
 
     def indicators(self, frame) -> Table:
         """Each indicator's first row (and every row with a blank id, so that it is reported)."""
@@ -198,8 +199,7 @@ class WideSheet:
     def tables(self) -> tuple[Table, Table] | None:
         if not self.classify():
             return None
-        frame = self._frame()
-        self._figures(frame)
+        frame = self._figures(self._frame())
         return self.indicators(frame), self.values(frame)
 
 
