@@ -147,3 +147,17 @@ def test_cli_check_exits_2_on_a_meeting_whose_data_is_binary(tmp_path):
     assert done.returncode == 2, done.stderr
     assert f"values.csv: {BINARY}" in done.stderr
     assert "ÿþ" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_score_output_csv_goes_through_the_formula_guard(tmp_path):
+    values = VALUES.replace("Café staff", "=HYPERLINK(\"http://example.invalid\",\"click\")".replace('"', '""'))
+    values = values.replace(",=HYPERLINK", ',"=HYPERLINK').replace('click"")', 'click"")"')
+    folder = folder_with(tmp_path, values.encode())
+    assert commentary(load_dataset(folder))["2017-04"].startswith("=HYPERLINK(")
+    out = tmp_path / "x.csv"
+    done = subprocess.run([sys.executable, "-m", "reportgen.cli", "score", str(folder), "-o", str(out)],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    import csv
+    rows = list(csv.DictReader(out.open(encoding="utf-8", newline="")))
+    assert rows[0]["commentary"] == "'=HYPERLINK(\"http://example.invalid\",\"click\")"
