@@ -95,10 +95,49 @@ def _rows_of(indicators, values):
                     yield indicator, cohort, figure, figures.get(figure, {})
 
 
+def _write_attributes(sheet, row: int, indicator: dict[str, str], attributes: list[str]) -> None:
+    percent = indicator.get("unit") == "percent"
+    for column, name in enumerate(attributes, start=1):
+        text = indicator.get(name, "")
+        if not text:
+            continue
+        if percent and name in PERCENT_ATTRIBUTES:
+            sheet.cell(row, column, _fraction(text)).number_format = _percent_format(indicator.get("decimals", ""))
+        else:
+            sheet.cell(row, column, _number(text))
+
+
+def _write_figures(sheet, row: int, first: int, indicator: dict[str, str], figure: str,
+                   by_period: dict[Period, str], periods: list[Period]) -> None:
+    percent = indicator.get("unit") == "percent"
+    for column, period in enumerate(periods, start=first):
+        text = by_period.get(period, "")
+        if not text:
+            continue
+        if figure in ("commentary", "forecast"):
+            sheet.cell(row, column, text)
+        elif percent and figure in PERCENT_FIGURES:
+            sheet.cell(row, column, _fraction(text)).number_format = _percent_format(indicator.get("decimals", ""))
+        else:
+            sheet.cell(row, column, _number(text)).number_format = "#,##0" if figure in COUNT_FIGURES else "General"
+
+
+def _write_header(sheet, header: list, title: str) -> None:
+    from openpyxl.styles import Font
+
+    sheet.cell(1, 1, title).font = Font(bold=True, size=14)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
+    for column, text in enumerate(header, start=1):
+        cell = sheet.cell(HEADER_ROW, column, text)
+        cell.font = Font(bold=True)
+        if isinstance(text, datetime):
+            cell.number_format = "mmm-yy"
+
+
 def build(indicators: list[dict[str, str]], values: list[dict[str, str]], *, title: str = TITLE,
           sheet_name: str = SHEET, when: datetime = WHEN) -> bytes:
+    """The wide workbook's bytes for a long dataset's rows."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     known = INDICATOR_COLUMNS + MORE_INDICATOR_COLUMNS
     attributes = [c for c in known if any(r.get(c, "").strip() for r in indicators)]
@@ -107,44 +146,16 @@ def build(indicators: list[dict[str, str]], values: list[dict[str, str]], *, tit
     book = Workbook()
     sheet = book.active
     sheet.title = sheet_name
-    header = [*attributes, "cohort", "figure", *(header_cell(p, frequencies) for p in periods)]
-    sheet.cell(1, 1, title).font = Font(bold=True, size=14)
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
-    for column, text in enumerate(header, start=1):
-        cell = sheet.cell(HEADER_ROW, column, text)
-        cell.font = Font(bold=True)
-        if isinstance(text, datetime):
-            cell.number_format = "mmm-yy"
+    _write_header(sheet, [*attributes, "cohort", "figure", *(header_cell(p, frequencies) for p in periods)], title)
     first_period = len(attributes) + 3
-    row = HEADER_ROW
-    for indicator, cohort, figure, by_period in _rows_of(indicators, values):
-        row += 1
-        percent = indicator.get("unit") == "percent"
-        shown = _percent_format(indicator.get("decimals", ""))
+    for row, (indicator, cohort, figure, by_period) in enumerate(_rows_of(indicators, values), start=HEADER_ROW + 1):
         if figure == "value" and not cohort:
-            for column, name in enumerate(attributes, start=1):
-                text = indicator.get(name, "")
-                if not text:
-                    continue
-                cell = sheet.cell(row, column, _fraction(text) if percent and name in PERCENT_ATTRIBUTES else _number(text))
-                if percent and name in PERCENT_ATTRIBUTES:
-                    cell.number_format = shown
+            _write_attributes(sheet, row, indicator, attributes)  # the indicator's columns: on its first row
         else:
             sheet.cell(row, 1, indicator["id"])
         sheet.cell(row, len(attributes) + 1, cohort or None)
         sheet.cell(row, len(attributes) + 2, figure)
-        for offset, period in enumerate(periods):
-            text = by_period.get(period, "")
-            if not text:
-                continue
-            if figure == "commentary" or figure == "forecast":
-                sheet.cell(row, first_period + offset, text)
-            elif percent and figure in PERCENT_FIGURES:
-                sheet.cell(row, first_period + offset, _fraction(text)).number_format = shown
-            else:
-                cell = sheet.cell(row, first_period + offset, _number(text))
-                if figure in COUNT_FIGURES:
-                    cell.number_format = "#,##0"
+        _write_figures(sheet, row, first_period, indicator, figure, by_period, periods)
     sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, first_period)
     book.properties.creator = "reportgen sample data"
     book.properties.created = book.properties.modified = when
