@@ -348,7 +348,7 @@ def score_dataset(
         raise ValueError("the data holds no values, so there is no period to report on")
     by_measure = _series_by_measure(dataset.observations)
     scores: list[Score] = []
-    warnings: list[str] = []
+    warnings: list[str] = [str(note) for note in dataset.warnings]  # the loader's (an encoding guessed)
     for indicator in dataset.indicators:
         cohorts = by_measure.get(indicator.id, {})
         for cohort in ["", *(c for c in cohorts if c)]:

@@ -161,3 +161,13 @@ def test_score_output_csv_goes_through_the_formula_guard(tmp_path):
     import csv
     rows = list(csv.DictReader(out.open(encoding="utf-8", newline="")))
     assert rows[0]["commentary"] == "'=HYPERLINK(\"http://example.invalid\",\"click\")"
+
+
+def test_cli_score_prints_the_encoding_warning(tmp_path):
+    folder = folder_with(tmp_path, b"\xef\xbb\xbf" + VALUES.encode("cp1252"))
+    done = subprocess.run([sys.executable, "-m", "reportgen.cli", "score", str(folder)],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines()[0] == (
+        f"warning: {folder}/values.csv: starts with a UTF-8 byte order mark but the text is Windows-1252; "
+        "read as Windows-1252 (to be sure of accents, save the sheet as CSV UTF-8)")
