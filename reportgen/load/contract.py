@@ -209,7 +209,9 @@ def ratio_problems(obs: Observation, ind: Indicator, value_text: str) -> list[tu
     if problems or ind.unit != "percent" or num is None or den is None:
         return problems
     if den == 0:
-        return [("denominator", f"is 0 but the numerator is {figure(num)}; a percentage needs a denominator above 0")] if num else []
+        if not num:
+            return []
+        return [("denominator", f"is 0 but the numerator is {figure(num)}; a percentage needs a denominator above 0")]
     if num > den:
         return [("numerator", f"the numerator {figure(num)} is more than the denominator {figure(den)}; "
                               "a percentage counts part of its denominator")]
@@ -279,8 +281,10 @@ def load_indicators(table: Table, collector: Collector) -> tuple[list[Indicator]
         if ind.id:
             seen[ind.id] = record.row
             indicators.append(ind)
-            inverted = None not in (fields["min"], fields["max"]) and fields["min"] > fields["max"]
-            limits[ind.id] = Limits(ind.unit, None, None) if inverted else Limits(ind.unit, fields["min"], fields["max"])
+            low, high = fields["min"], fields["max"]
+            if None not in (low, high) and low > high:
+                low = high = None  # reported above; judge by the unit alone rather than by nonsense
+            limits[ind.id] = Limits(ind.unit, low, high)
     return indicators, limits
 
 

@@ -34,7 +34,8 @@ PERIOD_HINT = "name period columns like Apr-17, Apr 2017, 2017-04, Q1 2017/18 or
 _MONTH_NUMBERS = {**{m.lower(): i for i, m in enumerate(MONTHS, 1)},
                   **{m.lower(): i for i, m in enumerate(FULL_MONTHS, 1)}, "sept": 9}
 _MONTH_YEAR = re.compile(r"^([a-z]+)[\s'\-/.]*(\d{2}|\d{4})$")
-_QUARTER = re.compile(r"^q([1-9])\s*(?:fy\s*)?(\d{4})\s*[/\-]\s*(\d{2}|\d{4})$|^(\d{4})\s*[/\-]\s*(\d{2}|\d{4})\s*q([1-9])$")
+_QUARTER = re.compile(r"^q(?P<q>[1-9])\s*(?:fy\s*)?(?P<start>\d{4})\s*[/\-]\s*(?P<end>\d{2}|\d{4})$")
+_QUARTER_AFTER = re.compile(r"^(?P<start>\d{4})\s*[/\-]\s*(?P<end>\d{2}|\d{4})\s*q(?P<q>[1-9])$")
 _YEAR = re.compile(r"^(?:fy\s*)?(\d{4})\s*[/\-]\s*(\d{2}|\d{4})$")
 _ISO = re.compile(r"^\d{4}-\d{1,2}(-\d{1,2})?$")
 
@@ -51,9 +52,9 @@ def _year(text: str) -> int:
 def period_of_header(header: str) -> Period | None:
     """The period a column header names, None when it names none; ValueError when it is nearly one."""
     text = normalise(header)
-    quarter = _QUARTER.match(text)
+    quarter = _QUARTER.match(text) or _QUARTER_AFTER.match(text)
     if quarter:
-        number, start, end = (quarter[1], quarter[2], quarter[3]) if quarter[1] else (quarter[6], quarter[4], quarter[5])
+        number, start, end = quarter["q"], quarter["start"], quarter["end"]
         if int(number) > 4 or not _next_year(int(start), end):
             raise ValueError(f"'{header}' is not a quarter of a financial year; {PERIOD_HINT}")
         return Period(int(start), 3).shift(3 * int(number))  # Q1 ends in June, Q4 in March
@@ -137,8 +138,8 @@ class WideSheet:
         columns = ["_row", *keys, *(f"p{i}" for i in self.periods)]
         table = []
         for number, cells in self.body:
-            cell = lambda i: cells[i].strip() if i is not None and i < len(cells) else ""  # noqa: E731
-            table.append([number, *(cell(self.attributes.get(k)) for k in keys), *(cell(i) for i in self.periods)])
+            table.append([number, *(_at(cells, self.attributes.get(k)) for k in keys),
+                          *(_at(cells, i) for i in self.periods)])
         return pd.DataFrame(table, columns=columns, dtype=object)
 
     def _figures(self, frame):
@@ -203,5 +204,6 @@ class WideSheet:
         return self.indicators(frame), self.values(frame)
 
 
-def _at(cells: list[str], index: int) -> str:
-    return cells[index].strip() if index < len(cells) else ""
+def _at(cells: list[str], index: int | None) -> str:
+    """A cell's text; blank for a column the sheet does not have or a row shorter than the header."""
+    return cells[index].strip() if index is not None and index < len(cells) else ""
