@@ -268,3 +268,20 @@ def _imports(data: Path) -> str:
 def test_score_on_long_csv_never_imports_pandas_and_a_wide_sheet_does():
     assert " pandas" not in _imports(DATA / "kent-scs-2017-06")
     assert " pandas" in _imports(BUCKS / "performance.xlsx")
+
+
+def test_history_length_in_the_meeting_file_reaches_the_scores(tmp_path):
+    from reportgen.build import _score
+
+    meeting_dir = tmp_path / "cardiff"
+    shutil.copytree(DATA / "cardiff-cyp-2018-03", meeting_dir)
+    text = (meeting_dir / "meeting.yaml").read_text(encoding="utf-8")
+    assert "\nscoring:\n" in text
+    (meeting_dir / "meeting.yaml").write_text(text.replace("\nscoring:\n", "\nscoring:\n  history_length: 20\n"),
+                                              encoding="utf-8")
+    meeting, _ = load_meeting(meeting_dir)
+    dataset = load_dataset(meeting.data_path, **meeting.scoring.load_options)
+    five_years = _score(meeting, dataset).measures[0]
+    assert len(five_years.history) == 20  # five years of quarters
+    default, _ = load_meeting(DATA / "cardiff-cyp-2018-03")
+    assert len(_score(default, dataset).measures[0].history) == 13
