@@ -7,6 +7,7 @@ fails on them.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from statistics import median
 
 from .errors import Problem
@@ -92,4 +93,7 @@ def data_quality_warnings(dataset: Dataset, period: Period | None = None) -> lis
     if period is not None:
         for ind in dataset.indicators:
             warnings += _stale(ind, series.get((ind.id, ""), []), period, source)
+    if dataset.indicator_source == dataset.value_source:
+        # One wide sheet: a value sits under its period's header, not in a 'value' or 'period' column.
+        warnings = [replace(w, column=None) if w.file == source else w for w in warnings]
     return warnings

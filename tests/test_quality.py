@@ -55,3 +55,10 @@ def test_the_loaders_own_notes_come_first_as_problems():
     note = Problem("d/values.csv", "starts with a UTF-8 byte order mark but the text is Windows-1252")
     data = Dataset((KPI,), series([80, 81]), value_source="values.csv", warnings=(note,))
     assert data_quality_warnings(data)[0] is note
+
+
+def test_warnings_on_a_wide_sheet_name_its_row_but_no_long_layout_column():
+    data = Dataset((KPI,), series([80, 81, 79, 82, 80], skip={1, 2}), indicator_source="w.xlsx[Performance]",
+                   value_source="w.xlsx[Performance]")
+    assert messages(data) == ["w.xlsx[Performance]:5: K1 has no row for May 2016, Jun 2016, "
+                              "in the middle of its series (Apr 2016 to Aug 2016)"]
