@@ -107,6 +107,7 @@ def test_a_utf8_byte_order_mark_before_windows_1252_text_is_read_and_said(tmp_pa
     random.Random(7).randbytes(4000),
     bytes(b for b in random.Random(8).randbytes(4000) if b),  # no NULs, still not text
     b"\x89PNG\r\n\x1a\n" + random.Random(9).randbytes(500),
+    b"\xff\xfe" + "".join(chr(c) for c in random.Random(5).sample(range(0x4E00, 0x9FFF), 400)).encode("utf-16-le"),
 ])
 def test_binary_data_is_not_a_text_file_never_a_garbled_header(tmp_path, raw):
     folder = folder_with(tmp_path, raw)

@@ -24,6 +24,7 @@ SAVE_AS_CSV = "save the sheet as CSV UTF-8"
 BINARY = f"is not a text file (it looks like binary data); {SAVE_AS_CSV}"
 _ALLOWED_CONTROLS = set("\t\n\r\x0b\x0c\x1a")  # tab, line ends, Word's line break, form feed, DOS end of file
 CONTROL_SHARE = 0.005  # more control characters than this share of the text and it is not text
+ASCII_SHARE = 0.5  # a council's CSV is mostly ASCII (its header always is); random bytes decoded are not
 
 
 class NotText(ValueError):
@@ -43,7 +44,10 @@ def _looks_binary(text: str) -> bool:
     if "\x00" in text:
         return True
     controls = sum(1 for ch in text if ch < " " and ch not in _ALLOWED_CONTROLS)
-    return controls > max(1, CONTROL_SHARE * len(text))
+    if controls > max(1, CONTROL_SHARE * len(text)):
+        return True
+    plain = sum(1 for ch in text if " " <= ch <= "~" or ch in _ALLOWED_CONTROLS)
+    return plain < ASCII_SHARE * len(text)  # e.g. random bytes after a UTF-16 byte order mark
 
 
 def decode(raw: bytes) -> tuple[str, str | None]:
