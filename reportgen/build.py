@@ -72,7 +72,8 @@ class Built:
 
 def _score(meeting: Meeting, dataset) -> ScoreSet:
     try:
-        return score_dataset(dataset, meeting.period, meeting.scoring.parsed_rule, meeting.scoring.previous_period)
+        return score_dataset(dataset, meeting.period, meeting.scoring.parsed_rule, meeting.scoring.previous_period,
+                             meeting.scoring.history_length)
     except ValueError as exc:
         raise ReportgenError([Problem(meeting.source, str(exc))]) from None
 
@@ -145,7 +146,7 @@ def prepare(meeting_dir: Path | str, *, parallel: bool = False, draft: bool = Fa
     from .render.docx import render_report
 
     meeting, warnings = load_meeting(meeting_dir)
-    dataset = load_dataset(display_path(meeting.data_path))
+    dataset = load_dataset(display_path(meeting.data_path), **meeting.scoring.load_options)
     scores = _score(meeting, dataset)
     created = build_date(meeting.meeting_date)
     boilerplate = Boilerplate.for_meeting(meeting, meeting.boilerplate or house_style(meeting).boilerplate)
