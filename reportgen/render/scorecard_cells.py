@@ -9,6 +9,7 @@ or one whole row; none rates anything. Every cell says something: "No data",
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from html import escape
 
 from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine
@@ -17,6 +18,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
 
 from .. import model
+from ..describe import describe_trend
 from ..formatting import format_value
 
 FONT, BOLD, ITALIC = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"
@@ -154,6 +156,20 @@ def sparkline(points: Sequence[model.Point], width: float = 50, height: float = 
     return drawing
 
 
+def trend_cell(score: model.Score):
+    """The sparkline of a row, tagged as a Figure whose alt text says the trend in words.
+
+    A Figure rather than an artifact: the row's other cells give only the latest
+    and previous figures, so the sparkline's 13 periods have no text equivalent
+    beside it. The sentence (the one under each exception chart) is made only when
+    a tagged document asks for it.
+    """
+    cell = sparkline(score.history)
+    if not isinstance(cell, str):
+        cell.__dict__["alt_text"] = partial(describe_trend, score)  # a Drawing refuses attributes it does not know
+    return cell
+
+
 # ---------------------------------------------------------------- rows
 
 def _name_cell(score: model.Score) -> Paragraph:
@@ -168,7 +184,7 @@ def kpi_row(score: model.Score) -> list:
     return [
         score.id, _name_cell(score), polarity_text(score), latest_text(score), previous_text(score),
         status_text(score.status), direction_text(score.direction), target_text(score), floor_text(score),
-        _basis_text(score), benchmark_text(score), forecast_text(score), sparkline(score.history),
+        _basis_text(score), benchmark_text(score), forecast_text(score), trend_cell(score),
     ]
 
 
@@ -176,7 +192,7 @@ def activity_row(score: model.Score) -> list:
     """One row under ACTIVITY_HEADER."""
     return [
         score.id, _name_cell(score), latest_text(score), previous_text(score), direction_text(score.direction),
-        expected_range_text(score), status_text(score.status), _basis_text(score), sparkline(score.history),
+        expected_range_text(score), status_text(score.status), _basis_text(score), trend_cell(score),
     ]
 
 
