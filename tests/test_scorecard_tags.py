@@ -24,6 +24,7 @@ import pytest
 
 from reportgen.build import prepare
 from reportgen.describe import describe_trend
+from reportgen.model import Block, Run
 from reportgen.render.scorecard_pdf import render_scorecard
 from test_scorecard_pdf import FACTS, GUIDANCE, REPORT, WELSH_NAME, _dataset
 from reportgen.scoring import score_dataset
@@ -325,3 +326,12 @@ def test_untagged_switch_only_leaves_out_the_tags(scores):
     tagged = pikepdf.open(io.BytesIO(render_scorecard(FACTS, scores, GUIDANCE)))
     assert "/StructTreeRoot" not in plain.Root and "/StructTreeRoot" in tagged.Root
     assert len(plain.pages) == len(tagged.pages)
+
+
+def test_a_note_in_another_language_says_which(scores):
+    welsh = Block((Run("Mae'r nodiadau hyn ar gael yn Gymraeg.", lang="cy-GB"),))
+    mixed = Block((Run("Green", lang="en-GB"), Run(" means on target.")))
+    tagged = Tagged.read(render_scorecard(FACTS, scores, (*GUIDANCE, welsh, mixed)))
+    langs = {tagged.text(p): str(p.obj.get("/Lang", "")) for p in tagged.all("P")}
+    assert langs["Mae'r nodiadau hyn ar gael yn Gymraeg."] == "cy-GB"
+    assert langs["Green means on target."] == ""  # the paper's own language: no /Lang of its own

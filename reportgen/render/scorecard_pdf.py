@@ -291,19 +291,26 @@ def _markup(block: model.Block) -> str:
     return "".join(parts)
 
 
-def _guidance(blocks: Sequence[model.Block]) -> list:
+def _block_lang(block: model.Block, paper: str) -> str:
+    """The language of a block written wholly in another language than the paper's, else ""."""
+    langs = {run.lang or paper for run in block.runs}
+    return langs.pop() if len(langs) == 1 and paper not in langs else ""
+
+
+def _guidance(blocks: Sequence[model.Block], paper_lang: str) -> list:
     if not blocks:
         return []
     s = _styles()
     story: list = [PageBreak(), _heading("Guidance notes", "h1", 0)]
     bullets = None  # the list (L) that a run of bullets belongs to
     for block in blocks:
+        lang = _block_lang(block, paper_lang)
         if block.bullet:
             bullets = bullets or Tag("L")
-            story.append(Para(_markup(block), s["bullet"], list_item(bullets), bulletText="•"))
+            story.append(Para(_markup(block), s["bullet"], list_item(bullets, lang), bulletText="•"))
         else:
             bullets = None
-            story.append(Para(_markup(block), s["body"]))
+            story.append(Para(_markup(block), s["body"], Tag("P", lang=lang)))
     return story
 
 
@@ -421,7 +428,8 @@ def render_scorecard(
     if activities:
         story += [PageBreak()] + _grouped_section("Activity indicators", activities, ACTIVITY_HEADER,
                                                   ACTIVITY_WIDTHS, activity_row, 6)
-    story += _exceptions(scores, exception_charts or {}, facts.period_label) + _cohorts(scores) + _guidance(guidance)
+    story += _exceptions(scores, exception_charts or {}, facts.period_label) + _cohorts(scores)
+    story += _guidance(guidance, facts.language)
     return _build(facts, story, tagged)
 
 
