@@ -2,7 +2,8 @@
 
 Used by ``scorecard_pdf``, which places the tables on pages. Every function
 here reads a Score and returns the text (or the small drawing) for one cell,
-or one whole row; none rates anything. Every cell says something: "No data",
+or one whole row; none rates anything. ``chunked_tables`` cuts a long table
+into reportlab tables of ROWS_PER_TABLE rows, tagged as one (pdf_tags.TableTags). Every cell says something: "No data",
 "No target", "No floor", "No benchmark", "No comparison", "Not forecast".
 """
 
@@ -15,11 +16,12 @@ from html import escape
 from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Paragraph
+from reportlab.platypus import Paragraph, Table, TableStyle
 
 from .. import model
 from ..describe import describe_trend
 from ..formatting import format_value
+from .pdf_tags import TableTags
 
 FONT, BOLD, ITALIC = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"
 TABLE_FONT_SIZE, TABLE_LEADING = 7, 8.5
@@ -58,6 +60,7 @@ ACTIVITY_HEADER = (
 ACTIVITY_WIDTHS = (36, 228, 62, 62, 66, 96, 80, 58, 60)
 COHORT_HEADER = ("Ref", "Indicator", "Cohort", "Latest", "Target", "Floor", "Status", "Direction\nof travel")
 COHORT_WIDTHS = (40, 250, 140, 70, 60, 60, 76, 70)
+ROWS_PER_TABLE = 40  # small tables keep layout and page splits cheap (benchmarks/SCORECARD.md)
 CELL_STYLE = ParagraphStyle("cell", fontName=FONT, fontSize=TABLE_FONT_SIZE, leading=TABLE_LEADING, spaceAfter=0)
 
 
@@ -233,3 +236,58 @@ def status_cell_style(column: int, row: int, status: str) -> list[tuple]:
         ("TEXTCOLOR", (column, row), (column, row), colors.HexColor(text)),
         ("FONT", (column, row), (column, row), BOLD, TABLE_FONT_SIZE, TABLE_LEADING),
     ]
+
+
+# ---------------------------------------------------------------- tables
+
+class CaptionedTable(Table):
+    """A group's table whose first row names the group: "(continued)" on the pages it runs on to.
+
+    reportlab repeats the first ``repeatRows`` rows of a split table unchanged,
+    so the caption row is rewritten in each part that goes to a later page.
+    """
+
+    caption = ""
+    outline = None  # the group's bookmark, given to the part drawn first
+
+    def split(self, availWidth, availHeight):
+        parts = super().split(availWidth, availHeight)
+        for i, part in enumerate(parts):
+            part.caption, part.outline = self.caption, None if i else self.outline
+            if i and self.caption:
+                part._cellvalues[0] = [continued(self.caption), *part._cellvalues[0][1:]]
+        return parts
+
+
+def continued(caption: str) -> str:
+    return f"{caption} (continued)"
+
+
+def _caption_style() -> list[tuple]:
+    """The caption row reads as a heading above the grid, not as a cell in it."""
+    return [("SPAN", (0, 0), (-1, 0)), ("FONT", (0, 0), (-1, 0), BOLD, 11, 14), ("LEFTPADDING", (0, 0), (-1, 0), 0),
+            ("VALIGN", (0, 0), (-1, 0), "BOTTOM"), ("BOTTOMPADDING", (0, 0), (-1, 0), 4)]
+
+
+def chunked_tables(header: Sequence[str], widths: Sequence[float], rows: list[list],
+                    statuses: list[tuple[int, str]], caption: str = "", row_header: int | None = 1) -> list[Table]:
+    """Tables of at most ROWS_PER_TABLE rows, each with the header repeated on every page.
+
+    ``statuses`` holds (column, status) per row, for the colour of its status cell.
+    With a ``caption`` (a group's name), each table starts with a caption row that
+    repeats above the header, saying "(continued)" after the first page of the group.
+    The chunks are tagged as one table, headed by the cells of column ``row_header``.
+    """
+    tags = TableTags(caption_rows=1 if caption else 0, row_header=row_header)
+    tables = []
+    for start in range(0, len(rows), ROWS_PER_TABLE):
+        chunk = rows[start:start + ROWS_PER_TABLE]
+        top = [[continued(caption) if start else caption] + [""] * (len(header) - 1)] if caption else []
+        style = table_style(len(top)) + (_caption_style() if top else [])
+        for offset, (column, status) in enumerate(statuses[start:start + ROWS_PER_TABLE], start=len(top) + 1):
+            style += status_cell_style(column, offset, status)
+        table = CaptionedTable([*top, list(header), *chunk], colWidths=widths, repeatRows=len(top) + 1,
+                                style=TableStyle(style), hAlign="LEFT", renderCB=tags)
+        table.caption = caption
+        tables.append(table)
+    return tables

@@ -1,6 +1,7 @@
 """Appendix A: the scorecard PDF (reportlab), laid out from scores already made.
 
-    render_scorecard(facts, scores, guidance=(), *, exception_charts=None, summary_chart=None) -> bytes
+    render_scorecard(facts, scores, guidance=(), *, exception_charts=None, summary_chart=None, tagged=True)
+        -> bytes
 
 Nothing here rates anything: statuses, directions and forecasts come from the
 Score objects; this module only formats and places them. Sections, in order:
@@ -12,6 +13,12 @@ Choices a reader relies on:
   "No comparison" (no earlier figure to compare with), "Not forecast";
 - status is a word, a symbol and a colour; direction an arrow and a word;
 - DejaVu Sans (shipped inside matplotlib) is embedded, so ŵ and ŷ print;
+- a tagged PDF (PDF/UA-1, pdf_tags.py): headings H1 > H2 > H3, each group ONE
+  table whose rows are headed by the indicator's name, charts and sparklines as
+  Figures with the sentences of describe.py as alt text; running header, footer,
+  page numbers and repeated header rows are artifacts;
+- a working copy (``facts.draft``) says "DRAFT" in the running header of every
+  page and in the document title;
 - same input, same bytes: invariant mode, dates from ``facts.created``, and a
   document /ID seeded from the facts rather than the clock.
 """
@@ -43,13 +50,12 @@ from ..formatting import long_date
 from .pdf_tags import Figure, Para, TableTags, Tag, Tags, TaggingCanvas, artifact, list_item, xmp
 from .scorecard_cells import (
     ACTIVITY_HEADER, ACTIVITY_WIDTHS, BOLD, COHORT_HEADER, COHORT_WIDTHS, DIRECTION_ARROWS, FONT,
-    ITALIC, KPI_HEADER, KPI_WIDTHS, activity_row, cohort_row, direction_text, floor_text,
+    ITALIC, KPI_HEADER, KPI_WIDTHS, activity_row, chunked_tables, cohort_row, direction_text, floor_text,
     forecast_text, kpi_row, latest_text, previous_text, status_cell_style, status_text, table_style, target_text,
 )
 
 PAGE = landscape(A4)
 MARGIN = 12 * mm
-ROWS_PER_TABLE = 40  # small tables keep layout and page splits cheap (benchmarks/SCORECARD.md)
 GROUP_START_HEIGHT = 120  # points: a group heading, the header row and about three rows
 
 
@@ -91,61 +97,6 @@ def _heading(text: str, style: str, level: int | None = None, role: str = "") ->
     return para
 
 
-# ---------------------------------------------------------------- tables
-
-class _CaptionedTable(Table):
-    """A group's table whose first row names the group: "(continued)" on the pages it runs on to.
-
-    reportlab repeats the first ``repeatRows`` rows of a split table unchanged,
-    so the caption row is rewritten in each part that goes to a later page.
-    """
-
-    caption = ""
-    outline = None  # the group's bookmark, given to the part drawn first
-
-    def split(self, availWidth, availHeight):
-        parts = super().split(availWidth, availHeight)
-        for i, part in enumerate(parts):
-            part.caption, part.outline = self.caption, None if i else self.outline
-            if i and self.caption:
-                part._cellvalues[0] = [_continued(self.caption), *part._cellvalues[0][1:]]
-        return parts
-
-
-def _continued(caption: str) -> str:
-    return f"{caption} (continued)"
-
-
-def _caption_style() -> list[tuple]:
-    """The caption row reads as a heading above the grid, not as a cell in it."""
-    return [("SPAN", (0, 0), (-1, 0)), ("FONT", (0, 0), (-1, 0), BOLD, 11, 14), ("LEFTPADDING", (0, 0), (-1, 0), 0),
-            ("VALIGN", (0, 0), (-1, 0), "BOTTOM"), ("BOTTOMPADDING", (0, 0), (-1, 0), 4)]
-
-
-def _chunked_tables(header: Sequence[str], widths: Sequence[float], rows: list[list],
-                    statuses: list[tuple[int, str]], caption: str = "", row_header: int | None = 1) -> list[Table]:
-    """Tables of at most ROWS_PER_TABLE rows, each with the header repeated on every page.
-
-    ``statuses`` holds (column, status) per row, for the colour of its status cell.
-    With a ``caption`` (a group's name), each table starts with a caption row that
-    repeats above the header, saying "(continued)" after the first page of the group.
-    The chunks are tagged as one table, headed by the cells of column ``row_header``.
-    """
-    tags = TableTags(caption_rows=1 if caption else 0, row_header=row_header)
-    tables = []
-    for start in range(0, len(rows), ROWS_PER_TABLE):
-        chunk = rows[start:start + ROWS_PER_TABLE]
-        top = [[_continued(caption) if start else caption] + [""] * (len(header) - 1)] if caption else []
-        style = table_style(len(top)) + (_caption_style() if top else [])
-        for offset, (column, status) in enumerate(statuses[start:start + ROWS_PER_TABLE], start=len(top) + 1):
-            style += status_cell_style(column, offset, status)
-        table = _CaptionedTable([*top, list(header), *chunk], colWidths=widths, repeatRows=len(top) + 1,
-                                style=TableStyle(style), hAlign="LEFT", renderCB=tags)
-        table.caption = caption
-        tables.append(table)
-    return tables
-
-
 def _by_group(scores: Sequence[model.Score]) -> dict[str, list[model.Score]]:
     groups: dict[str, list[model.Score]] = {}
     for score in scores:
@@ -159,7 +110,7 @@ def _grouped_section(title: str, scores: Sequence[model.Score], header, widths, 
         # The group's name is the first row of its tables (repeated on later pages), not a
         # paragraph: a heading kept with the table would move the whole group and leave gaps.
         # Break only when the heading, the header row and a few rows would not fit.
-        tables = _chunked_tables(header, widths, [row(s) for s in members],
+        tables = chunked_tables(header, widths, [row(s) for s in members],
                                  [(status_col, s.status) for s in members], caption=group)
         tables[0].outline, tables[0].spaceBefore = (group, 1), _styles()["h2"].spaceBefore
         story += [CondPageBreak(GROUP_START_HEIGHT), *tables]
@@ -235,7 +186,7 @@ def _exception_page(score: model.Score, chart: bytes, first: bool) -> list:
     facts_row = [latest_text(score), previous_text(score), status_text(score.status),
                  direction_text(score.direction), target_text(score), floor_text(score), forecast_text(score)]
     header = ("Latest", "Previous", "Status", "Direction\nof travel", "Target", "Floor", "Forecast")
-    table = _chunked_tables(header, [80] * 7, [facts_row], [(2, score.status)], row_header=None)[0]
+    table = chunked_tables(header, [80] * 7, [facts_row], [(2, score.status)], row_header=None)[0]
     return [
         *([] if first else [PageBreak()]),
         _heading(f"{score.id}: {ind.name}", "h2", 1),
@@ -279,7 +230,7 @@ def _cohorts(scores: model.ScoreSet) -> list:
     intro = ("These measures are also reported for part of the whole cohort, so that members can see how "
              "that group affects each measure. Each status is worked out in the same way as for the whole measure.")
     return [PageBreak(), _heading("Cohorts", "h1", 0), Para(intro, _styles()["body"]),
-            *_chunked_tables(COHORT_HEADER, COHORT_WIDTHS, rows, statuses)]
+            *chunked_tables(COHORT_HEADER, COHORT_WIDTHS, rows, statuses)]
 
 
 def _markup(block: model.Block) -> str:
