@@ -335,3 +335,57 @@ def test_a_note_in_another_language_says_which(scores):
     langs = {tagged.text(p): str(p.obj.get("/Lang", "")) for p in tagged.all("P")}
     assert langs["Mae'r nodiadau hyn ar gael yn Gymraeg."] == "cy-GB"
     assert langs["Green means on target."] == ""  # the paper's own language: no /Lang of its own
+
+
+# ---------------------------------------------------------------- the rule behind each rating
+
+def _kpi_cells(tagged: Tagged) -> dict[str, dict[str, str]]:
+    """Indicator id -> {column heading: cell text} over the KPI tables, read from the tags."""
+    cells = {}
+    for table in tagged.all("Table"):
+        head, body = table.kids
+        headings = [tagged.text(th) for th in head.kids[0].kids]
+        if "Polarity" in headings:
+            for row in body.kids:
+                texts = [tagged.text(cell) for cell in row.kids]
+                cells[texts[0]] = dict(zip(headings, texts))
+    return cells
+
+
+def test_thresholds_column_shows_the_rule_applied(scores):
+    applied = {"CIC01": dict(green_from=80.0, amber_from=75.0), "EH01": dict(green_from=30.0, amber_from=40.0)}
+    changed = dataclasses.replace(scores, scores=tuple(
+        dataclasses.replace(s, **applied[s.id]) if s.id in applied and not s.cohort else s for s in scores.scores))
+    cells = _kpi_cells(Tagged.read(render_scorecard(FACTS, changed, GUIDANCE)))
+    assert cells["CIC01"]["Thresholds"] == "Green ≥ 80.0%Amber ≥ 75.0%"  # from the scoring, not the target
+    assert cells["EH01"]["Thresholds"] == "Green ≤ 30 daysAmber ≤ 40 days"  # lower is better
+    assert cells["CIC02"]["Thresholds"] == "Green ≤ 20.0%Amber ≤ 25.0%"  # none given: target and floor
+    assert cells["CIC03"]["Thresholds"] == "Green ≥ 100No floor"
+    assert cells["CIC04"]["Thresholds"] == "No target"
+    assert "Year to date" not in {h.replace("\n", " ") for h in cells["CIC01"]}
+
+
+def test_year_to_date_and_out_turn_columns_when_some_indicator_has_them(scores):
+    year_end = REPORT.shift(-1)  # March 2017: the end of 2016/17
+    extra = {"CIC01": dict(ytd=90.4, outturn=89.9, outturn_period=year_end), "CIC02": dict(ytd=23.0)}
+    changed = dataclasses.replace(scores, scores=tuple(
+        dataclasses.replace(s, **extra[s.id]) if s.id in extra and not s.cohort else s for s in scores.scores))
+    cells = _kpi_cells(Tagged.read(render_scorecard(FACTS, changed, GUIDANCE)))
+    headings = list(cells["CIC01"])
+    assert headings[3:7] == ["Latest", "Previous", "Year todate", "Out-turn2016/17"]
+    assert (cells["CIC01"]["Year todate"], cells["CIC01"]["Out-turn2016/17"]) == ("90.4%", "89.9%")
+    assert (cells["CIC02"]["Year todate"], cells["CIC02"]["Out-turn2016/17"]) == ("23.0%", "No data")
+    assert cells["F000"]["Year todate"] == "No data"
+
+
+def test_long_figures_never_make_the_table_wider_than_the_page(scores):
+    from reportgen.render.scorecard_cells import KPI_TABLE_WIDTH, kpi_columns
+
+    year_end = REPORT.shift(-1)
+    huge = dataclasses.replace(scores, scores=tuple(
+        dataclasses.replace(s, ytd=123_456_789.5, outturn=987_654_321.5, outturn_period=year_end)
+        for s in scores.scores))
+    tagged = Tagged.read(render_scorecard(FACTS, huge, GUIDANCE))  # laid out, not a LayoutError
+    assert _kpi_cells(tagged)["CIC01"]["Year todate"] == "123,456,789.5%"
+    widths = kpi_columns([s for s in huge.measures if s.indicator.kind == "kpi"]).widths
+    assert sum(widths) <= KPI_TABLE_WIDTH and widths[1] >= 100  # the indicator's name keeps its room

@@ -9,13 +9,16 @@ into reportlab tables of ROWS_PER_TABLE rows, tagged as one (pdf_tags.TableTags)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from functools import partial
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache, partial
 from html import escape
 
 from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph, Table, TableStyle
 
 from .. import model
@@ -48,11 +51,6 @@ FORECAST_TEXT = {"likely": "☺ Likely", "may": "◐ May", "unlikely": "☹ Unli
 BASIS_TEXT = {
     "snapshot": "Snapshot", "ytd": "Year to\ndate", "rolling12": "Rolling\n12 months", "period": "In period",
 }
-KPI_HEADER = (
-    "Ref", "Indicator", "Polarity", "Latest", "Previous", "Status", "Direction\nof travel",
-    "Target", "Floor", "Basis", "Benchmark", "Forecast", "Last 13\nperiods",
-)
-KPI_WIDTHS = (36, 138, 42, 58, 56, 56, 56, 48, 48, 46, 72, 56, 54)
 ACTIVITY_HEADER = (
     "Ref", "Indicator", "Latest", "Previous", "Direction\nof travel", "Expected range", "Status", "Basis",
     "Last 13\nperiods",
@@ -103,6 +101,36 @@ def target_text(score: model.Score) -> str:
 
 def floor_text(score: model.Score) -> str:
     return "No floor" if score.floor is None else _value(score, score.floor)
+
+
+THRESHOLD_SIGNS = {"higher": "≥", "lower": "≤"}
+
+
+def thresholds_text(score: model.Score) -> str:
+    """The rule behind the rating: ``Green ≥ 80.0%`` over ``Amber ≥ 75.0%`` (``≤`` for lower is better).
+
+    The thresholds are the ones the scoring applied (``green_from``, ``amber_from``);
+    where it gave none (not rated, e.g. no data) the target and floor stand in.
+    """
+    sign = THRESHOLD_SIGNS.get(score.indicator.polarity or "")
+    green = score.target if score.green_from is None else score.green_from
+    amber = score.floor if score.amber_from is None else score.amber_from
+    if sign is None or green is None:
+        return "No target" if green is None else floor_text(score)
+    amber_line = f"Amber {sign} {_value(score, amber)}" if amber is not None else "No floor"
+    return f"Green {sign} {_value(score, green)}\n{amber_line}"
+
+
+def ytd_text(score: model.Score) -> str:
+    return _value(score, score.ytd)
+
+
+def outturn_text(score: model.Score, with_year: bool = False) -> str:
+    """The out-turn of the last complete financial year; with its year when the years differ by row."""
+    text = _value(score, score.outturn)
+    if with_year and score.outturn is not None and score.outturn_period is not None:
+        return f"{text}\n{score.outturn_period.financial_year}"
+    return text
 
 
 def benchmark_text(score: model.Score) -> str:
@@ -182,13 +210,75 @@ def _name_cell(score: model.Score) -> Paragraph:
     return Paragraph(text, CELL_STYLE)
 
 
-def kpi_row(score: model.Score) -> list:
-    """One row under KPI_HEADER."""
-    return [
-        score.id, _name_cell(score), polarity_text(score), latest_text(score), previous_text(score),
-        status_text(score.status), direction_text(score.direction), target_text(score), floor_text(score),
-        _basis_text(score), benchmark_text(score), forecast_text(score), trend_cell(score),
-    ]
+@dataclass(frozen=True)
+class Columns:
+    """The columns of the KPI table: headings, widths, what each cell says, which one shows the status."""
+
+    header: tuple[str, ...]
+    widths: tuple[float, ...]
+    cells: tuple[Callable[[model.Score], object], ...]
+
+    @property
+    def status(self) -> int:
+        return self.header.index("Status")
+
+    def row(self, score: model.Score) -> list:
+        return [cell(score) for cell in self.cells]
+
+
+# (heading, width or None to fit the text, cell); the Indicator column takes the room left over.
+_KPI_COLUMNS = (
+    ("Ref", 36, lambda s: s.id), ("Indicator", 0, _name_cell), ("Polarity", 42, polarity_text),
+    ("Latest", 58, latest_text), ("Previous", 56, previous_text), ("Status", 56, lambda s: status_text(s.status)),
+    ("Direction\nof travel", 56, lambda s: direction_text(s.direction)), ("Target", 48, target_text),
+    ("Thresholds", None, thresholds_text), ("Basis", 46, _basis_text), ("Benchmark", 72, benchmark_text),
+    ("Forecast", 56, forecast_text), ("Last 13\nperiods", 54, trend_cell),
+)
+_DRAWN = {"Indicator", "Last 13\nperiods"}  # cells that are a Paragraph or a drawing, not lines of text
+KPI_TABLE_WIDTH = 766  # points: the frame's width on landscape A4
+NAME_MIN_WIDTH = 100
+
+
+def kpi_columns(scores: Sequence[model.Score]) -> Columns:
+    """The KPI table's columns, with Year to date and Out-turn only when some indicator has them."""
+    columns = list(_KPI_COLUMNS)
+    extra = []
+    if any(s.ytd is not None for s in scores):
+        extra.append(("Year to\ndate", None, ytd_text))
+    years = {s.outturn_period.financial_year for s in scores if s.outturn is not None and s.outturn_period}
+    if years:
+        heading = f"Out-turn\n{years.pop()}" if len(years) == 1 else "Out-turn"
+        extra.append((heading, None, partial(outturn_text, with_year=heading == "Out-turn")))
+    at = [c[0] for c in columns].index("Previous") + 1
+    columns[at:at] = extra
+    return Columns(tuple(c[0] for c in columns), _widths(columns, scores), tuple(c[2] for c in columns))
+
+
+def _widths(columns: list[tuple], scores: Sequence[model.Score]) -> tuple[float, ...]:
+    """Fixed widths, fitted ones for the thresholds and extra columns, the rest for the indicator's name."""
+    widths = [_fit(h, cell, scores) if w is None else w for h, w, cell in columns]
+    name = [c[0] for c in columns].index("Indicator")
+    widths[name] = 0
+    if KPI_TABLE_WIDTH - sum(widths) < NAME_MIN_WIDTH:  # extra columns: narrow the fixed ones to their text
+        for i, (heading, width, cell) in enumerate(columns):
+            if width and heading not in _DRAWN:
+                widths[i] = min(width, _fit(heading, cell, scores))
+    widths[name] = max(NAME_MIN_WIDTH, KPI_TABLE_WIDTH - sum(widths))
+    over = sum(widths) - KPI_TABLE_WIDTH
+    if over > 0:  # still too wide (very long figures): every other column gives up the same share
+        scale = 1 - over / (sum(widths) - widths[name])
+        widths = [w if i == name else math.floor(w * scale * 10) / 10 for i, w in enumerate(widths)]
+    return tuple(widths)
+
+
+@lru_cache(maxsize=4096)
+def _text_width(text: str) -> float:
+    return max(stringWidth(line, BOLD, TABLE_FONT_SIZE) for line in text.split("\n"))
+
+
+def _fit(heading: str, cell, scores: Sequence[model.Score]) -> float:
+    """The width that shows a column's heading and every cell on unbroken lines (bold, padded)."""
+    return round(max(_text_width(t) for t in {heading, *(cell(s) for s in scores)}) + 7)
 
 
 def activity_row(score: model.Score) -> list:

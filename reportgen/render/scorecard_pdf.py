@@ -12,6 +12,9 @@ Choices a reader relies on:
 - every cell says something: "No data", "No target", "No floor", "No benchmark",
   "No comparison" (no earlier figure to compare with), "Not forecast";
 - status is a word, a symbol and a colour; direction an arrow and a word;
+- the KPI table shows the rule behind each rating ("Green ≥ 80.0%" over
+  "Amber ≥ 75.0%", from the thresholds the scoring applied), and Year to date
+  and Out-turn columns only when some indicator has those figures;
 - DejaVu Sans (shipped inside matplotlib) is embedded, so ŵ and ŷ print;
 - a tagged PDF (PDF/UA-1, pdf_tags.py): headings H1 > H2 > H3, each group ONE
   table whose rows are headed by the indicator's name, charts and sparklines as
@@ -50,8 +53,8 @@ from ..formatting import long_date
 from .pdf_tags import Figure, Para, TableTags, Tag, Tags, TaggingCanvas, artifact, list_item, xmp
 from .scorecard_cells import (
     ACTIVITY_HEADER, ACTIVITY_WIDTHS, BOLD, COHORT_HEADER, COHORT_WIDTHS, DIRECTION_ARROWS, FONT,
-    ITALIC, KPI_HEADER, KPI_WIDTHS, activity_row, chunked_tables, cohort_row, direction_text, floor_text,
-    forecast_text, kpi_row, latest_text, previous_text, status_cell_style, status_text, table_style, target_text,
+    ITALIC, activity_row, chunked_tables, cohort_row, direction_text, floor_text, forecast_text, kpi_columns,
+    latest_text, previous_text, status_cell_style, status_text, table_style, target_text,
 )
 
 PAGE = landscape(A4)
@@ -374,8 +377,9 @@ def render_scorecard(
     activities = [s for s in scores.measures if s.indicator.kind == "activity"]
     story = _title_block(facts) + _summary(facts, scores, summary_chart)
     if kpis:
-        story += [PageBreak()] + _grouped_section("Key performance indicators", kpis, KPI_HEADER, KPI_WIDTHS,
-                                                  kpi_row, 5)
+        columns = kpi_columns(kpis)
+        story += [PageBreak()] + _grouped_section("Key performance indicators", kpis, columns.header,
+                                                  columns.widths, columns.row, columns.status)
     if activities:
         story += [PageBreak()] + _grouped_section("Activity indicators", activities, ACTIVITY_HEADER,
                                                   ACTIVITY_WIDTHS, activity_row, 6)
