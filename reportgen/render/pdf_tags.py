@@ -306,6 +306,7 @@ class TableTags:
         self._seen = False  # a part has drawn the caption and header rows already
         self._repeat = False  # the part being drawn repeats them
         self._row = None  # the TR (or heading) being drawn, or None inside an artifact row
+        self._header = False  # the row being drawn is the header row (its cells are TH /Scope /Column)
         self._open = False
 
     def __call__(self, table, event, *args):
