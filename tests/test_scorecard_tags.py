@@ -253,6 +253,7 @@ def test_document_metadata(meeting):
     built, tagged = meeting
     pdf = tagged.pdf
     assert pdf.Root.MarkInfo.Marked is True
+    assert pdf.pdf_version == "1.7"  # PDF/UA-1 is built on ISO 32000-1
     assert pdf.Root.ViewerPreferences.DisplayDocTitle is True
     assert str(pdf.Root.Lang) == built.report.facts.language
     with pdf.open_metadata() as xmp:

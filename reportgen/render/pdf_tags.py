@@ -142,6 +142,7 @@ class Tags:
         doc = canvas._doc
         self._pad(doc.pageCounter - 1)  # pages where nothing was marked have a ParentTree entry too
         numbers = doc.idToObjectNumberAndVersion
+        # How Element and friends write references: by the numbers reportlab has given the objects.
         doc.tag_ref = lambda obj: b"%d %d R" % numbers[obj.__InternalName__]
         doc.tag_page_refs = [b"%d %d R" % numbers[name] for name in self.page_names]
         parent_tree = _ParentTree(self.pages)
@@ -196,6 +197,8 @@ class TaggingCanvas(Canvas):
     """A canvas that records marked content when ``tags`` is a Tags (None: untagged)."""
 
     def __init__(self, *args, tags: Tags | None = None, metadata: bytes = b"", **kwargs):
+        if tags is not None:  # PDF/UA-1 builds on PDF 1.7 (ISO 32000-1), and /Tabs is a PDF 1.5 key
+            kwargs.setdefault("pdfVersion", (1, 7))
         super().__init__(*args, **kwargs)
         self.tags, self._metadata = tags, metadata
 
