@@ -390,3 +390,14 @@ def test_long_figures_never_make_the_table_wider_than_the_page(scores):
     assert _kpi_cells(tagged)["CIC01"]["Year todate"] == "123,456,789.5%"
     widths = kpi_columns([s for s in huge.measures if s.indicator.kind == "kpi"]).widths
     assert sum(widths) <= KPI_TABLE_WIDTH and widths[1] >= 100  # the indicator's name keeps its room
+
+
+def test_a_paragraph_split_over_pages_stays_one_element(scores):
+    commentary = " ".join(f"Sentence {i} of a long commentary on repeat referrals." for i in range(300))
+    long = dataclasses.replace(scores, scores=tuple(
+        dataclasses.replace(s, commentary=commentary) if s.id == "CIC02" and not s.cohort else s
+        for s in scores.scores))
+    tagged = Tagged.read(render_scorecard(FACTS, long, GUIDANCE))
+    (para,) = [p for p in tagged.all("P") if tagged.text(p).startswith("Sentence 0 ")]
+    assert len({page for page, _ in para.mcids}) >= 2  # marked on each page, as /MCR beyond the first
+    assert _flat(tagged.text(para)) == _flat(commentary)
