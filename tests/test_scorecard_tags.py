@@ -189,7 +189,7 @@ def test_pdfua_checker_finds_no_failure(meeting, tmp_path):
                          check=True)
     (report,) = json.loads(run.stdout)
     failed = [desc for _, desc, ok in report["verdicts"] if not ok]
-    assert failed == [] and len(report["verdicts"]) == 19
+    assert report["verdicts"] and failed == []
 
 
 def test_every_indicator_id_sits_in_a_row_headed_by_its_name(meeting):
