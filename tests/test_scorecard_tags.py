@@ -361,7 +361,7 @@ def test_thresholds_column_shows_the_rule_applied(scores):
     assert cells["CIC01"]["Thresholds"] == "Green ≥ 80.0%Amber ≥ 75.0%"  # from the scoring, not the target
     assert cells["EH01"]["Thresholds"] == "Green ≤ 30 daysAmber ≤ 40 days"  # lower is better
     assert cells["CIC02"]["Thresholds"] == "Green ≤ 20.0%Amber ≤ 25.0%"  # none given: target and floor
-    assert cells["CIC03"]["Thresholds"] == "Green ≥ 100No floor"
+    assert cells["CIC03"]["Thresholds"] == "Green ≥ 100Amber ≥ 90"  # an amber band of 10% of the target 100
     assert cells["CIC04"]["Thresholds"] == "No target"
     assert "Year to date" not in {h.replace("\n", " ") for h in cells["CIC01"]}
 
@@ -375,7 +375,10 @@ def test_year_to_date_and_out_turn_columns_when_some_indicator_has_them(scores):
     headings = list(cells["CIC01"])
     assert headings[3:7] == ["Latest", "Previous", "Year todate", "Out-turn2016/17"]
     assert (cells["CIC01"]["Year todate"], cells["CIC01"]["Out-turn2016/17"]) == ("90.4%", "89.9%")
-    assert (cells["CIC02"]["Year todate"], cells["CIC02"]["Out-turn2016/17"]) == ("23.0%", "No data")
+    # CIC02's out-turn is scored from the data: its March 2017 figure.
+    march = next(s for s in scores.measures if s.id == "CIC02").history[-2]
+    assert march.period == year_end
+    assert (cells["CIC02"]["Year todate"], cells["CIC02"]["Out-turn2016/17"]) == ("23.0%", f"{march.value:.1f}%")
     assert cells["F000"]["Year todate"] == "No data"
 
 
