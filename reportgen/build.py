@@ -23,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .boilerplate import Boilerplate
-from .compose import compose, fields_for, house_style, paper_facts
+from .compose import compose, fields_for, history_length, house_style, paper_facts
 from .data import load_dataset
 from .errors import Problem, ReportgenError, StrictWarnings
 from .gate import publication_findings, split
@@ -73,7 +73,7 @@ class Built:
 def _score(meeting: Meeting, dataset) -> ScoreSet:
     try:
         return score_dataset(dataset, meeting.period, meeting.scoring.parsed_rule, meeting.scoring.previous_period,
-                             history_length=house_style(meeting).settings.history_length)
+                             history_length(meeting))
     except ValueError as exc:
         raise ReportgenError([Problem(meeting.source, str(exc))]) from None
 
@@ -146,7 +146,7 @@ def prepare(meeting_dir: Path | str, *, parallel: bool = False, draft: bool = Fa
     from .render.docx import render_report
 
     meeting, warnings = load_meeting(meeting_dir)
-    dataset = load_dataset(display_path(meeting.data_path))
+    dataset = load_dataset(display_path(meeting.data_path), **meeting.scoring.load_options)
     scores = _score(meeting, dataset)
     created = build_date(meeting.meeting_date)
     boilerplate = Boilerplate.for_meeting(meeting, meeting.boilerplate or house_style(meeting).boilerplate)

@@ -267,6 +267,13 @@ def house_style(meeting: Meeting) -> HouseStyle:
     return find_style(meeting.style, meeting.folder, meeting.source)
 
 
+def history_length(meeting: Meeting) -> int:
+    """Periods of history to score: the meeting's scoring.history_length when it gives one, else its house style's."""
+    if "history_length" in meeting.scoring.model_fields_set:
+        return meeting.scoring.history_length
+    return house_style(meeting).settings.history_length
+
+
 def compose(meeting: Meeting, scores: ScoreSet, *, boilerplate: Boilerplate | None = None,
             created: datetime | None = None) -> Report:
     """The whole cover report for a meeting; raises with every problem found at once."""

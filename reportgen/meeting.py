@@ -113,6 +113,15 @@ class Scoring(_Part):
     """Ids of the key indicators; by default those marked key in the data."""
     key_areas: list[str] = []
     """Ids of indicators that get a trend chart in the cover report."""
+    layout: Literal["auto", "long", "wide"] = "auto"
+    """How a workbook is laid out: 'long' (sheets 'indicators' and 'values'), 'wide' (one sheet, one row
+    per indicator and a column per period) or 'auto' (long when those sheets exist, else wide)."""
+    sheet: str | None = None
+    """The wide layout's sheet, matched ignoring case; by default the first sheet with an id and name header."""
+    header_row: int | None = Field(default=None, ge=1)
+    """The wide sheet's header row as Excel numbers it; by default the first row holding 'id' and 'name'."""
+    history_length: int = Field(default=13, ge=1, le=240)
+    """How many periods of history each indicator carries: 13 by default; 60 (months) for five years."""
 
     @field_validator("rule")
     @classmethod
@@ -129,6 +138,11 @@ class Scoring(_Part):
     @property
     def parsed_rule(self) -> Rule | None:
         return Rule.parse(self.rule) if self.rule else None
+
+    @property
+    def load_options(self) -> dict[str, Any]:
+        """The keyword arguments of data.load_dataset that say how to read the data."""
+        return {"sheet": self.sheet, "header_row": self.header_row, "layout": self.layout}
 
 
 class Meeting(_Part):

@@ -256,3 +256,14 @@ def test_the_verb_is_the_councils_word_and_the_style_prints_it():
     _, _, cardiff = composed("cardiff-cyp-2018-03")
     bullet = section(cardiff, "RECOMMENDATION").content[1]
     assert bullet.runs[0] == Run("Consider")  # capitalised, not bold
+
+
+def test_history_length_is_the_meetings_else_the_house_styles():
+    from reportgen.compose import history_length
+
+    cardiff, _ = load_meeting(ROOT / "data" / "cardiff-cyp-2018-03")
+    assert history_length(cardiff) == 20  # cardiff-scrutiny: five years of quarters
+    scoring = cardiff.scoring.model_copy(update={"history_length": 8})
+    assert history_length(cardiff.model_copy(update={"scoring": scoring})) == 8
+    kent, _ = load_meeting(ROOT / "data" / "kent-scs-2017-06")
+    assert history_length(kent) == 13
