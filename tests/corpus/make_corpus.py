@@ -301,6 +301,11 @@ CASES: list[Case] = [
     Case("paragraph-unused", "boilerplate", "a paragraph file no section uses (a warning)",
          write("boilerplate/spare.md", "Not used."), 1,
          ("warning: " + M + ": boilerplate 'spare' is given for this meeting but no section uses it",)),
+    Case("paragraph-another-council", "boilerplate", "another council's constitution quoted (a warning)",
+         meeting_text("content: [rag_counts, exceptions]", "content: [constitution-extract, rag_counts, exceptions]"), 1,
+         ("warning: " + M + ": paragraph 'constitution-extract' names Kent County Council (the council of house style "
+          "kent-cabinet-committee), but this paper is Anytown Borough Council's; give this meeting its own wording "
+          "(overrides: or its boilerplate/ folder)",)),
     Case("paragraph-not-utf8", "boilerplate", "a paragraph saved in UTF-16",
          both(paragraph("intro", "x"), lambda f: (f / "boilerplate/intro.md").write_bytes("Text".encode("utf-16"))),
          2, ("{case}/boilerplate/intro.md: is not UTF-8 text; save it as UTF-8 (in Notepad: Save as, Encoding UTF-8)",)),
