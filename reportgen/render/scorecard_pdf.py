@@ -9,8 +9,15 @@ title block and summary; key performance indicators by group; activity
 indicators; one exception page per Red measure; cohorts; guidance notes.
 
 Choices a reader relies on:
-- every cell says something: "No data", "No target", "No floor", "No benchmark",
-  "No comparison" (no earlier figure to compare with), "Not forecast";
+- every cell says something: "No data", "No target", "No floor", "Not given" (a
+  benchmark), "No comparison" (no earlier figure to compare with), "Not forecast";
+- the rule behind each rating: the Thresholds column, and the thresholds drawn
+  and labelled on each exception chart; the numerator and denominator under a
+  figure ("234 of 410"); the status at the last report; commentary for every
+  measure that has it, under its group's table; benchmarks ("England",
+  "Statistical neighbours") only when some indicator has one;
+- a forecast derived from the status says so ("Likely (from status)");
+- a table never leaves fewer than three rows on a page it runs on from or to;
 - status is a word, a symbol and a colour; direction an arrow and a word;
 - the KPI table shows the rule behind each rating ("Green ≥ 80.0%" over
   "Amber ≥ 75.0%", from the thresholds the scoring applied), and Year to date
@@ -52,9 +59,10 @@ from ..describe import describe_rag_counts, describe_trend
 from ..formatting import long_date
 from .pdf_tags import Figure, Para, TableTags, Tag, Tags, TaggingCanvas, artifact, list_item, xmp
 from .scorecard_cells import (
-    ACTIVITY_HEADER, ACTIVITY_WIDTHS, BOLD, COHORT_HEADER, COHORT_WIDTHS, DIRECTION_ARROWS, FONT,
-    ITALIC, activity_row, chunked_tables, cohort_row, direction_text, floor_text, forecast_text, kpi_columns,
-    latest_text, previous_text, status_cell_style, status_text, table_style, target_text,
+    ACTIVITY_HEADER, ACTIVITY_WIDTHS, BOLD, COHORT_HEADER, CaptionedTable, COHORT_WIDTHS, DIRECTION_ARROWS, FONT, FORECAST_MODES,
+    ITALIC, activity_row, chunked_tables, cohort_row, direction_text, forecast_text, history_heading, kpi_columns,
+    latest_text, previous_status_text, previous_text, status_cell_style, status_text, table_style, target_text,
+    thresholds_text,
 )
 
 PAGE = landscape(A4)
@@ -86,6 +94,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "title": ParagraphStyle("title", body, fontName=BOLD, fontSize=18, leading=22, spaceAfter=6),
         "h1": ParagraphStyle("h1", body, fontName=BOLD, fontSize=14, leading=18, spaceBefore=6, spaceAfter=6),
         "h2": ParagraphStyle("h2", body, fontName=BOLD, fontSize=11, leading=14, spaceBefore=8, spaceAfter=4),
+        "h3": ParagraphStyle("h3", body, fontName=BOLD, fontSize=9.5, leading=12, spaceBefore=6, spaceAfter=3),
         "caption": ParagraphStyle("caption", body, fontName=ITALIC, fontSize=8.5, leading=11),
         "small": ParagraphStyle("small", body, fontSize=7.5, leading=10),
         "bullet": ParagraphStyle("bullet", body, leftIndent=12, bulletIndent=2, bulletFontName=FONT),
@@ -116,7 +125,25 @@ def _grouped_section(title: str, scores: Sequence[model.Score], header, widths, 
         tables = chunked_tables(header, widths, [row(s) for s in members],
                                  [(status_col, s.status) for s in members], caption=group)
         tables[0].outline, tables[0].spaceBefore = (group, 1), _styles()["h2"].spaceBefore
-        story += [CondPageBreak(GROUP_START_HEIGHT), *tables]
+        story += [CondPageBreak(GROUP_START_HEIGHT), *tables, *_commentary(group, members)]
+    return story
+
+
+def _commentary(group: str, members: Sequence[model.Score]) -> list:
+    """Every measure's commentary under its group's table, whatever its status.
+
+    Paragraphs after the table rather than a line under each row: a cell spanning
+    the row has no column header, so it would break the table's structure for a
+    screen reader, and commentary runs to sentences that read better full width.
+    """
+    noted = [s for s in members if s.commentary]
+    if not noted:
+        return []
+    story: list = [_heading(f"Commentary: {group}", "h3", role="H3")]
+    for score in noted:
+        story.append(Para(f"<b>{escape(score.id)} {escape(score.indicator.name)}</b> "
+                          f"({escape(status_text(score.status).replace(chr(10), ' '))}, {escape(score.period_label)}): "
+                          f"{escape(score.commentary)}", _styles()["body"]))
     return story
 
 
@@ -150,7 +177,23 @@ def _layout(cells: list, widths: tuple[float, ...]) -> Table:
                  style=[("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONT", (0, 0), (-1, -1), FONT)])
 
 
-def _summary(facts: model.PaperFacts, scores: model.ScoreSet, chart: bytes) -> list:
+def _key(forecasts: str) -> str:
+    forecast = {
+        "given-and-derived": "Forecast for the year: ☺ Likely, ◐ May, ☹ Unlikely to meet the target; "
+                             "\u201c(from status)\u201d: derived from the status (Green likely, Amber may, Red "
+                             "unlikely) where the service gave no forecast.",
+        "given-only": "Forecast for the year, as the service gave it: ☺ Likely, ◐ May, ☹ Unlikely to meet the "
+                      "target; Not forecast where it gave none.",
+        "none": "",
+    }[forecasts]
+    return ("Key: ✔ Green target met; ▲ Amber target missed but within tolerance or above the floor; "
+            "✖ Red worse than the floor or tolerance; ○ No data or no target. Thresholds: the figures each "
+            "status was judged against (Green ≥ 80.0% means Green at 80.0% or more; ≤ where lower is better). "
+            "Status at last report: the status the previous report gave. Direction of travel compares "
+            f"with the previous period: ↑ Improved, ↓ Declined, → No change. {forecast}").strip()
+
+
+def _summary(facts: model.PaperFacts, scores: model.ScoreSet, chart: bytes, forecasts: str) -> list:
     counts = scores.summary.status_counts
     statuses = [s for s in (*model.KPI_STATUSES, *model.ACTIVITY_STATUSES)
                 if counts.get(s) or s in model.RAG]
@@ -162,12 +205,7 @@ def _summary(facts: model.PaperFacts, scores: model.ScoreSet, chart: bytes) -> l
     description = describe_rag_counts(counts, facts.period_label)
     image = Figure(io.BytesIO(chart), width=360, height=192, alt=description)
     caption = Para(escape(description), _styles()["caption"])
-    key = Para(
-        "Key: ✔ Green target met; ▲ Amber target missed but within tolerance or above the floor; "
-        "✖ Red worse than the floor or tolerance; ○ No data or no target. Direction of travel compares "
-        "with the previous period: ↑ Improved, ↓ Declined, → No change. Forecast for the year: "
-        "☺ Likely, ◐ May, ☹ Unlikely to meet the target; * derived from the status "
-        "(Green likely, Amber may, Red unlikely) where the service gave no forecast.", _styles()["small"])
+    key = Para(escape(_key(forecasts)), _styles()["small"])
     layout = _layout([tables, [image, caption]], (330, 440))
     return [_heading("Summary", "h1", 0), layout, Spacer(1, 4), key, Spacer(1, 8), _group_counts(scores.summary)]
 
@@ -180,16 +218,19 @@ def _group_counts(summary: model.Summary) -> Table:
     for column, status in enumerate(statuses[:3], start=1):
         style += status_cell_style(column, 0, status)
     header = ["Group", *(status_text(s).replace(" range", "\nrange") for s in statuses)]
-    return Table([header, *rows], colWidths=(200, *[62] * len(statuses)), repeatRows=1, hAlign="LEFT",
-                 style=TableStyle(style), renderCB=TableTags(row_header=0))
+    # A CaptionedTable (without a caption) for its split: never fewer than three rows on a page.
+    return CaptionedTable([header, *rows], colWidths=(200, *[62] * len(statuses)), repeatRows=1, hAlign="LEFT",
+                          style=TableStyle(style), renderCB=TableTags(row_header=0))
 
 
-def _exception_page(score: model.Score, chart: bytes, first: bool) -> list:
+def _exception_page(score: model.Score, chart: bytes, first: bool, forecasts: str) -> list:
     s, ind, trend = _styles(), score.indicator, describe_trend(score)
-    facts_row = [latest_text(score), previous_text(score), status_text(score.status),
-                 direction_text(score.direction), target_text(score), floor_text(score), forecast_text(score)]
-    header = ("Latest", "Previous", "Status", "Direction\nof travel", "Target", "Floor", "Forecast")
-    table = chunked_tables(header, [80] * 7, [facts_row], [(2, score.status)], row_header=None)[0]
+    cells = [("Latest", latest_text), ("Previous", previous_text), ("Status", lambda x: status_text(x.status)),
+             ("Status at\nlast report", previous_status_text), ("Direction\nof travel",
+              lambda x: direction_text(x.direction)), ("Target", target_text), ("Thresholds", thresholds_text),
+             ("Forecast", partial(forecast_text, mode=forecasts))][:None if forecasts != "none" else -1]
+    header, facts_row = [h for h, _ in cells], [cell(score) for _, cell in cells]
+    table = chunked_tables(header, [80] * len(cells), [facts_row], [(2, score.status)], row_header=None)[0]
     return [
         *([] if first else [PageBreak()]),
         _heading(f"{score.id}: {ind.name}", "h2", 1),
@@ -204,7 +245,7 @@ def _exception_page(score: model.Score, chart: bytes, first: bool) -> list:
     ]
 
 
-def _exceptions(scores: model.ScoreSet, charts: Mapping[str, bytes], period_label: str) -> list:
+def _exceptions(scores: model.ScoreSet, charts: Mapping[str, bytes], period_label: str, forecasts: str) -> list:
     reds = [s for s in scores.measures if s.status == model.RED]
     if not reds:
         return []
@@ -214,7 +255,8 @@ def _exceptions(scores: model.ScoreSet, charts: Mapping[str, bytes], period_labe
     from .charts import score_chart
 
     for i, score in enumerate(reds):
-        story += _exception_page(score, charts.get(score.id) or score_chart(score), first=i == 0)
+        story += _exception_page(score, charts.get(score.id) or score_chart(score), first=i == 0,
+                                  forecasts=forecasts)
     return story
 
 
@@ -338,10 +380,17 @@ def _decorate(facts: model.PaperFacts, canvas: Canvas, _doc) -> None:
             canvas.drawString(x, top, DRAFT)
             x += pdfmetrics.stringWidth(DRAFT, BOLD, 8)
         canvas.setFont(FONT, 8)
-        canvas.drawString(x, top, f"Appendix {facts.appendix_letter}: {facts.title}, {facts.period_label}")
+        canvas.drawString(x, top, running_header(facts))
         canvas.drawRightString(PAGE[0] - MARGIN, top, f"{facts.committee}, {long_date(facts.meeting_date)}")
         canvas.drawString(MARGIN, MARGIN - 14, facts.council)
         canvas.restoreState()
+
+
+def running_header(facts: model.PaperFacts) -> str:
+    """"Appendix E: <the appendix's title>" (else the report's title), with the period unless it says it."""
+    title = facts.appendix_title or facts.title
+    period = "" if facts.period_label in title else f", {facts.period_label}"
+    return f"Appendix {facts.appendix_letter}: {title}{period}"
 
 
 DRAFT = "DRAFT – "  # before the running header and the document title of a working copy
@@ -359,14 +408,21 @@ def render_scorecard(
     exception_charts: Mapping[str, bytes] | None = None,
     summary_chart: bytes | None = None,
     tagged: bool = True,
+    forecasts: str = "given-and-derived",
 ) -> bytes:
     """The whole scorecard appendix as PDF bytes.
+
+    ``forecasts`` (FORECAST_MODES): "given-and-derived" shows a forecast derived
+    from the status as such ("Likely (from status)"), "given-only" shows it as
+    "Not forecast", "none" leaves the Forecast column out.
 
     ``exception_charts`` (indicator id -> PNG) and ``summary_chart`` let a caller
     reuse charts it already drew for the cover report; any not given are drawn here.
     ``tagged=False`` leaves out the structure tree and marked content: only for
     measuring what tagging costs (benchmarks/scorecard_scale.py), never for a paper.
     """
+    if forecasts not in FORECAST_MODES:
+        raise ValueError(f"forecasts: '{forecasts}' is not one of {', '.join(FORECAST_MODES)}")
     register_fonts()
     if summary_chart is None:
         from .charts import rag_count_chart
@@ -375,15 +431,16 @@ def render_scorecard(
                                         title=f"Measures by status, {facts.period_label}")
     kpis = [s for s in scores.measures if s.indicator.kind == "kpi"]
     activities = [s for s in scores.measures if s.indicator.kind == "activity"]
-    story = _title_block(facts) + _summary(facts, scores, summary_chart)
+    story = _title_block(facts) + _summary(facts, scores, summary_chart, forecasts)
     if kpis:
-        columns = kpi_columns(kpis)
+        columns = kpi_columns(kpis, forecasts)
         story += [PageBreak()] + _grouped_section("Key performance indicators", kpis, columns.header,
                                                   columns.widths, columns.row, columns.status)
     if activities:
-        story += [PageBreak()] + _grouped_section("Activity indicators", activities, ACTIVITY_HEADER,
+        header = (*ACTIVITY_HEADER[:-1], history_heading(activities))
+        story += [PageBreak()] + _grouped_section("Activity indicators", activities, header,
                                                   ACTIVITY_WIDTHS, activity_row, 6)
-    story += _exceptions(scores, exception_charts or {}, facts.period_label) + _cohorts(scores)
+    story += _exceptions(scores, exception_charts or {}, facts.period_label, forecasts) + _cohorts(scores)
     story += _guidance(guidance, facts.language)
     return _build(facts, story, tagged)
 
