@@ -387,10 +387,11 @@ def _decorate(facts: model.PaperFacts, canvas: Canvas, _doc) -> None:
 
 
 def running_header(facts: model.PaperFacts) -> str:
-    """"Appendix E: <the appendix's title>" (else the report's title), with the period unless it says it."""
-    title = facts.appendix_title or facts.title
-    period = "" if facts.period_label in title else f", {facts.period_label}"
-    return f"Appendix {facts.appendix_letter}: {title}{period}"
+    """"Appendix E: <the appendix's own title>", as the meeting file gives it (it names its period in the
+    council's words, "Quarter 3 2017/18"); without one, the report's title and the period."""
+    if facts.appendix_title:
+        return f"Appendix {facts.appendix_letter}: {facts.appendix_title}"
+    return f"Appendix {facts.appendix_letter}: {facts.title}, {facts.period_label}"
 
 
 DRAFT = "DRAFT – "  # before the running header and the document title of a working copy
