@@ -99,7 +99,7 @@ def test_exception_page_fact_table_shows_the_thresholds(built):
 
 def test_chart_lines_say_the_thresholds_in_words_and_line_style():
     lines = _threshold_lines("percent", 1, 95.0, None, 95.0, 85.5, "higher")
-    assert [label for _, label, _, _ in lines] == ["Green from 95.0% or more", "Amber from 85.5% or more"]
+    assert [label for _, label, _, _ in lines] == ["Green from\n95.0% or more", "Amber from\n85.5% or more"]
     assert len({style for *_, style in lines}) == 2  # dashed and dotted, not colour alone
     fallback = _threshold_lines("days", 0, 30.0, 40.0, None, None, "lower")
     assert [label for _, label, _, _ in fallback] == ["Target 30 days", "Floor 40 days"]

@@ -203,10 +203,11 @@ def _threshold_lines(unit: str, decimals: int, target, floor, green_from, amber_
         return format_value(value, unit, decimals)
 
     if green_from is not None:
+        # Two lines: the legend sits in the figure's right margin, which one long line would overrun.
         side = {"higher": " or more", "lower": " or less"}.get(polarity or "", "")
-        lines = [(green_from, f"Green from {text(green_from)}{side}", TARGET_COLOUR, "--")]
+        lines = [(green_from, f"Green from\n{text(green_from)}{side}", TARGET_COLOUR, "--")]
         if amber_from is not None:
-            lines.append((amber_from, f"Amber from {text(amber_from)}{side}", AMBER_LINE, ":"))
+            lines.append((amber_from, f"Amber from\n{text(amber_from)}{side}", AMBER_LINE, ":"))
         return lines
     lines = [(target, f"Target {text(target)}", TARGET_COLOUR, "--")] if target is not None else []
     return lines + ([(floor, f"Floor {text(floor)}", FLOOR_COLOUR, ":")] if floor is not None else [])

@@ -203,7 +203,7 @@ def _summary(facts: model.PaperFacts, scores: model.ScoreSet, chart: bytes, fore
     tables = _layout([_count_table("Status", status_rows, True),
                       _count_table("Direction of travel", directions, False)], (160, 160))
     description = describe_rag_counts(counts, facts.period_label)
-    image = Figure(io.BytesIO(chart), width=360, height=192, alt=description)
+    image = Figure(io.BytesIO(chart), width=330, height=176, alt=description)  # RAG_SIZE: 6 by 3.2
     caption = Para(escape(description), _styles()["caption"])
     key = Para(escape(_key(forecasts)), _styles()["small"])
     layout = _layout([tables, [image, caption]], (330, 440))
