@@ -57,7 +57,7 @@ ACTIVITY_HEADER = (
     "Ref", "Indicator", "Latest", "Previous", "Direction\nof travel", "Expected range", "Status", "Basis",
     "Last 13\nperiods",  # the last heading is replaced by history_heading(scores)
 )
-ACTIVITY_WIDTHS = (36, 214, 66, 62, 66, 96, 80, 58, 70)
+ACTIVITY_WIDTHS = (36, 210, 66, 62, 66, 96, 80, 58, 74)
 COHORT_HEADER = ("Ref", "Indicator", "Cohort", "Latest", "Target", "Floor", "Status", "Direction\nof travel")
 COHORT_WIDTHS = (40, 230, 130, 70, 90, 60, 76, 70)
 ROWS_PER_TABLE = 40  # at most; small tables keep layout and page splits cheap (benchmarks/SCORECARD.md)
@@ -204,7 +204,7 @@ def _basis_text(score: model.Score) -> str:
 LABEL_SIZE = 5  # points: the sparkline's end labels
 
 
-def sparkline(points: Sequence[model.Point], width: float = 64, height: float = 16, label=None):
+def sparkline(points: Sequence[model.Point], width: float = 70, height: float = 16, label=None):
     """The last periods as a tiny line, its first and last figures labelled beneath it.
 
     ``label`` turns a Point into (period, figure) text; with it the drawing grows
@@ -298,7 +298,7 @@ _KPI_COLUMNS = (
     ("Status", None, lambda s: status_text(s.status)), ("Status at\nlast report", None, previous_status_text),
     ("Direction\nof travel", None, lambda s: direction_text(s.direction)), ("Target", None, target_text),
     ("Thresholds", None, thresholds_text), ("Basis", None, _basis_text),
-    ("Forecast", None, forecast_text), ("Last 13\nperiods", 66, trend_cell),
+    ("Forecast", None, forecast_text), ("Last 13\nperiods", 74, trend_cell),
 )
 _DRAWN = {_name_cell, trend_cell}  # cells that are a Paragraph or a drawing, not lines of text
 KPI_TABLE_WIDTH = 766  # points: the frame's width on landscape A4
