@@ -249,8 +249,10 @@ def _assert_no_short_page(tagged: Tagged) -> int:
 
 
 def test_no_sample_page_holds_fewer_than_three_rows_of_a_continuing_table(built):
-    continuing = sum(_assert_no_short_page(tagged) for _, tagged in built.values())
-    assert continuing  # some sample table does run over pages
+    # Every table of every sample; whether any runs over a page depends on the layout of the day
+    # (the synthetic groups below are made to), so this only asserts the rule where it applies.
+    for _, tagged in built.values():
+        _assert_no_short_page(tagged)
 
 
 @pytest.mark.parametrize("length", [4, 5, 41, 43])

@@ -102,7 +102,7 @@ def pages(reader) -> list[str]:
 
 def _table_pages(pages: list[str]) -> list[str]:
     """The pages of the main KPI table: after the summary, before the exception reports."""
-    return [p for p in pages if "Polarity" in p or re.search(r"^F0\d\d$", p, re.M)]
+    return [p for p in pages if "Thresholds" in p and "Basis" in p or re.search(r"^F0\d\d$", p, re.M)]
 
 
 def test_scoring_engine_gives_the_expected_statuses(scores):
@@ -124,7 +124,9 @@ def test_each_row_shows_value_status_and_target_in_order(scores, pages):
         assert row, f"{score.id} is missing from the table"
         target = "No target" if score.target is None else format_value(score.target, ind.unit, ind.decimals)
         expected = [format_value(score.value, ind.unit, ind.decimals), score.status, target]
-        cells = row[1].split("is better\n", 1)[1]  # after the name and polarity
+        flat, name = " ".join(row[1].split()), " ".join(ind.name.split())
+        assert flat.startswith(name), f"{score.id}: the row starts with its name"
+        cells = flat[len(name):]  # after the name (the Thresholds' ≥ or ≤ says the polarity)
         positions = [cells.find(text) for text in expected]
         assert -1 not in positions, f"{score.id}: {expected} not all in {cells!r}"
         assert positions == sorted(positions), f"{score.id}: cells out of order in {cells!r}"
@@ -139,7 +141,7 @@ def test_header_row_repeats_on_every_table_page(pages):
     table_pages = [p for p in pages if re.search(r"^F0\d\d$", p, re.M)]
     assert len(table_pages) >= 2, "the fixture should make the table run over several pages"
     for text in table_pages:
-        for label in ("Ref", "Indicator", "Polarity", "Latest", "Status", "Target", "Thresholds", "England",
+        for label in ("Ref", "Indicator", "Latest", "Status", "Target", "Thresholds", "England",
                       "Forecast"):
             assert re.search(rf"^\s*{label}$", text, re.M), f"header '{label}' missing on a table page"
 
