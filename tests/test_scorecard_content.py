@@ -20,10 +20,10 @@ from reportgen.build import prepare
 from reportgen.formatting import format_value
 from reportgen.model import NO_RANGE, ScoreSet
 from reportgen.render.charts import _threshold_lines
-from reportgen.render.scorecard_cells import (
-    BOLD, MIN_ROWS, STATUS_WRAP, TABLE_FONT_SIZE, chunked_tables, history_heading, status_text,
-)
-from reportgen.render.scorecard_pdf import render_scorecard, running_header
+from reportgen.render.scorecard_cells import BOLD, MIN_ROWS, STATUS_WRAP, TABLE_FONT_SIZE, history_heading, status_text
+from reportgen.render.scorecard_doc import running_header
+from reportgen.render.scorecard_pdf import render_scorecard
+from reportgen.render.scorecard_tables import chunked_tables
 from reportgen.scoring import score_dataset
 from test_scorecard_pdf import FACTS, GUIDANCE, REPORT, _dataset
 from test_scorecard_tags import Tagged, _flat, _kpi_cells
