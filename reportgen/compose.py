@@ -353,6 +353,7 @@ def paper_facts(meeting: Meeting, created: datetime | None = None, style: HouseS
         title=meeting.title, period=meeting.period, period_label=period_text(meeting), author=author,
         created=created or datetime.combine(meeting.meeting_date, time(0, 0), tzinfo=timezone.utc),
         appendix_letter=scorecard.letter if scorecard else "A", language=style.settings.language,
+        appendix_title=scorecard.title if scorecard else "",
     )
 
 

@@ -280,6 +280,7 @@ class PaperFacts:
     appendix_letter: str = "A"
     language: str = "en-GB"
     draft: bool = False  # a working copy (--draft): every page says DRAFT
+    appendix_title: str = ""  # the scorecard appendix's own title (meeting.yaml appendices[].title), for its page headers
 
 
 # --- the composed cover report (compose.py builds it; render/docx.py lays it out) ---

@@ -9,8 +9,15 @@ title block and summary; key performance indicators by group; activity
 indicators; one exception page per Red measure; cohorts; guidance notes.
 
 Choices a reader relies on:
-- every cell says something: "No data", "No target", "No floor", "No benchmark",
-  "No comparison" (no earlier figure to compare with), "Not forecast";
+- every cell says something: "No data", "No target", "No floor", "Not given" (a
+  benchmark), "No comparison" (no earlier figure to compare with), "Not forecast";
+- the rule behind each rating: the Thresholds column, and the thresholds drawn
+  and labelled on each exception chart; the numerator and denominator under a
+  figure ("234 of 410"); the status at the last report; commentary for every
+  measure that has it, under its group's table; benchmarks ("England",
+  "Statistical neighbours") only when some indicator has one;
+- a forecast derived from the status says so ("Likely (from status)");
+- a table never leaves fewer than three rows on a page it runs on from or to;
 - status is a word, a symbol and a colour; direction an arrow and a word;
 - the KPI table shows the rule behind each rating ("Green ≥ 80.0%" over
   "Amber ≥ 75.0%", from the thresholds the scoring applied), and Year to date
@@ -24,41 +31,36 @@ Choices a reader relies on:
   page and in the document title;
 - same input, same bytes: invariant mode, dates from ``facts.created``, and a
   document /ID seeded from the facts rather than the clock.
+
+The cells' text is scorecard_cells, the tables' style and splitting
+scorecard_tables, the pages (header, footer, numbering, the build) scorecard_doc.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 from collections.abc import Mapping, Sequence
 from functools import lru_cache, partial
 from html import escape
 from pathlib import Path
 
-from reportlab import rl_config
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (
-    BaseDocTemplate, CondPageBreak, Frame, PageBreak, PageTemplate, Spacer, Table, TableStyle,
-)
+from reportlab.platypus import CondPageBreak, PageBreak, Spacer, Table, TableStyle
 
 from .. import model
 from ..describe import describe_rag_counts, describe_trend
 from ..formatting import long_date
-from .pdf_tags import Figure, Para, TableTags, Tag, Tags, TaggingCanvas, artifact, list_item, xmp
+from .pdf_tags import Figure, Para, TableTags, Tag, list_item
 from .scorecard_cells import (
-    ACTIVITY_HEADER, ACTIVITY_WIDTHS, BOLD, COHORT_HEADER, COHORT_WIDTHS, DIRECTION_ARROWS, FONT,
-    ITALIC, activity_row, chunked_tables, cohort_row, direction_text, floor_text, forecast_text, kpi_columns,
-    latest_text, previous_text, status_cell_style, status_text, table_style, target_text,
+    ACTIVITY_HEADER, ACTIVITY_WIDTHS, BOLD, COHORT_HEADER, COHORT_WIDTHS, DIRECTION_ARROWS, FONT, FORECAST_MODES,
+    ITALIC, activity_row, cohort_row, direction_text, forecast_text, history_heading, kpi_columns, latest_text,
+    previous_status_text, previous_text, status_text, target_text, thresholds_text,
 )
+from .scorecard_doc import build
+from .scorecard_tables import CaptionedTable, chunked_tables, status_cell_style, table_style
 
-PAGE = landscape(A4)
-MARGIN = 12 * mm
 GROUP_START_HEIGHT = 120  # points: a group heading, the header row and about three rows
 
 
@@ -86,6 +88,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "title": ParagraphStyle("title", body, fontName=BOLD, fontSize=18, leading=22, spaceAfter=6),
         "h1": ParagraphStyle("h1", body, fontName=BOLD, fontSize=14, leading=18, spaceBefore=6, spaceAfter=6),
         "h2": ParagraphStyle("h2", body, fontName=BOLD, fontSize=11, leading=14, spaceBefore=8, spaceAfter=4),
+        "h3": ParagraphStyle("h3", body, fontName=BOLD, fontSize=9.5, leading=12, spaceBefore=6, spaceAfter=3),
         "caption": ParagraphStyle("caption", body, fontName=ITALIC, fontSize=8.5, leading=11),
         "small": ParagraphStyle("small", body, fontSize=7.5, leading=10),
         "bullet": ParagraphStyle("bullet", body, leftIndent=12, bulletIndent=2, bulletFontName=FONT),
@@ -116,7 +119,25 @@ def _grouped_section(title: str, scores: Sequence[model.Score], header, widths, 
         tables = chunked_tables(header, widths, [row(s) for s in members],
                                  [(status_col, s.status) for s in members], caption=group)
         tables[0].outline, tables[0].spaceBefore = (group, 1), _styles()["h2"].spaceBefore
-        story += [CondPageBreak(GROUP_START_HEIGHT), *tables]
+        story += [CondPageBreak(GROUP_START_HEIGHT), *tables, *_commentary(group, members)]
+    return story
+
+
+def _commentary(group: str, members: Sequence[model.Score]) -> list:
+    """Every measure's commentary under its group's table, whatever its status.
+
+    Paragraphs after the table rather than a line under each row: a cell spanning
+    the row has no column header, so it would break the table's structure for a
+    screen reader, and commentary runs to sentences that read better full width.
+    """
+    noted = [s for s in members if s.commentary]
+    if not noted:
+        return []
+    story: list = [_heading(f"Commentary: {group}", "h3", role="H3")]
+    for score in noted:
+        story.append(Para(f"<b>{escape(score.id)} {escape(score.indicator.name)}</b> "
+                          f"({escape(status_text(score.status).replace(chr(10), ' '))}, {escape(score.period_label)}): "
+                          f"{escape(score.commentary)}", _styles()["body"]))
     return story
 
 
@@ -150,7 +171,23 @@ def _layout(cells: list, widths: tuple[float, ...]) -> Table:
                  style=[("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONT", (0, 0), (-1, -1), FONT)])
 
 
-def _summary(facts: model.PaperFacts, scores: model.ScoreSet, chart: bytes) -> list:
+def _key(forecasts: str) -> str:
+    forecast = {
+        "given-and-derived": "Forecast for the year: ☺ Likely, ◐ May, ☹ Unlikely to meet the target; "
+                             "\u201c(from status)\u201d: derived from the status (Green likely, Amber may, Red "
+                             "unlikely) where the service gave no forecast.",
+        "given-only": "Forecast for the year, as the service gave it: ☺ Likely, ◐ May, ☹ Unlikely to meet the "
+                      "target; Not forecast where it gave none.",
+        "none": "",
+    }[forecasts]
+    return ("Key: ✔ Green target met; ▲ Amber target missed but within tolerance or above the floor; "
+            "✖ Red worse than the floor or tolerance; ○ No data or no target. Thresholds: the figures each "
+            "status was judged against (Green ≥ 80.0% means Green at 80.0% or more; ≤ where lower is better). "
+            "Status at last report: the status the previous report gave. Direction of travel compares "
+            f"with the previous period: ↑ Improved, ↓ Declined, → No change. {forecast}").strip()
+
+
+def _summary(facts: model.PaperFacts, scores: model.ScoreSet, chart: bytes, forecasts: str) -> list:
     counts = scores.summary.status_counts
     statuses = [s for s in (*model.KPI_STATUSES, *model.ACTIVITY_STATUSES)
                 if counts.get(s) or s in model.RAG]
@@ -160,14 +197,9 @@ def _summary(facts: model.PaperFacts, scores: model.ScoreSet, chart: bytes) -> l
     tables = _layout([_count_table("Status", status_rows, True),
                       _count_table("Direction of travel", directions, False)], (160, 160))
     description = describe_rag_counts(counts, facts.period_label)
-    image = Figure(io.BytesIO(chart), width=360, height=192, alt=description)
+    image = Figure(io.BytesIO(chart), width=330, height=176, alt=description)  # RAG_SIZE: 6 by 3.2
     caption = Para(escape(description), _styles()["caption"])
-    key = Para(
-        "Key: ✔ Green target met; ▲ Amber target missed but within tolerance or above the floor; "
-        "✖ Red worse than the floor or tolerance; ○ No data or no target. Direction of travel compares "
-        "with the previous period: ↑ Improved, ↓ Declined, → No change. Forecast for the year: "
-        "☺ Likely, ◐ May, ☹ Unlikely to meet the target; * derived from the status "
-        "(Green likely, Amber may, Red unlikely) where the service gave no forecast.", _styles()["small"])
+    key = Para(escape(_key(forecasts)), _styles()["small"])
     layout = _layout([tables, [image, caption]], (330, 440))
     return [_heading("Summary", "h1", 0), layout, Spacer(1, 4), key, Spacer(1, 8), _group_counts(scores.summary)]
 
@@ -180,16 +212,19 @@ def _group_counts(summary: model.Summary) -> Table:
     for column, status in enumerate(statuses[:3], start=1):
         style += status_cell_style(column, 0, status)
     header = ["Group", *(status_text(s).replace(" range", "\nrange") for s in statuses)]
-    return Table([header, *rows], colWidths=(200, *[62] * len(statuses)), repeatRows=1, hAlign="LEFT",
-                 style=TableStyle(style), renderCB=TableTags(row_header=0))
+    # A CaptionedTable (without a caption) for its split: never fewer than three rows on a page.
+    return CaptionedTable([header, *rows], colWidths=(200, *[62] * len(statuses)), repeatRows=1, hAlign="LEFT",
+                          style=TableStyle(style), renderCB=TableTags(row_header=0))
 
 
-def _exception_page(score: model.Score, chart: bytes, first: bool) -> list:
+def _exception_page(score: model.Score, chart: bytes, first: bool, forecasts: str) -> list:
     s, ind, trend = _styles(), score.indicator, describe_trend(score)
-    facts_row = [latest_text(score), previous_text(score), status_text(score.status),
-                 direction_text(score.direction), target_text(score), floor_text(score), forecast_text(score)]
-    header = ("Latest", "Previous", "Status", "Direction\nof travel", "Target", "Floor", "Forecast")
-    table = chunked_tables(header, [80] * 7, [facts_row], [(2, score.status)], row_header=None)[0]
+    cells = [("Latest", latest_text), ("Previous", previous_text), ("Status", lambda x: status_text(x.status)),
+             ("Status at\nlast report", previous_status_text), ("Direction\nof travel",
+              lambda x: direction_text(x.direction)), ("Target", target_text), ("Thresholds", thresholds_text),
+             ("Forecast", partial(forecast_text, mode=forecasts))][:None if forecasts != "none" else -1]
+    header, facts_row = [h for h, _ in cells], [cell(score) for _, cell in cells]
+    table = chunked_tables(header, [80] * len(cells), [facts_row], [(2, score.status)], row_header=None)[0]
     return [
         *([] if first else [PageBreak()]),
         _heading(f"{score.id}: {ind.name}", "h2", 1),
@@ -204,7 +239,7 @@ def _exception_page(score: model.Score, chart: bytes, first: bool) -> list:
     ]
 
 
-def _exceptions(scores: model.ScoreSet, charts: Mapping[str, bytes], period_label: str) -> list:
+def _exceptions(scores: model.ScoreSet, charts: Mapping[str, bytes], period_label: str, forecasts: str) -> list:
     reds = [s for s in scores.measures if s.status == model.RED]
     if not reds:
         return []
@@ -214,7 +249,8 @@ def _exceptions(scores: model.ScoreSet, charts: Mapping[str, bytes], period_labe
     from .charts import score_chart
 
     for i, score in enumerate(reds):
-        story += _exception_page(score, charts.get(score.id) or score_chart(score), first=i == 0)
+        story += _exception_page(score, charts.get(score.id) or score_chart(score), first=i == 0,
+                                  forecasts=forecasts)
     return story
 
 
@@ -268,89 +304,6 @@ def _guidance(blocks: Sequence[model.Block], paper_lang: str) -> list:
     return story
 
 
-# ---------------------------------------------------------------- document
-
-class _NumberedCanvas(TaggingCanvas):
-    """Says "Page x of y" on every page without holding pages back.
-
-    The total is a form (a PDF XObject) that every page shows and that is
-    defined once, after the last page. Holding every page in memory until the
-    total is known cost hundreds of megabytes on a council-wide scorecard.
-    """
-
-    TOTAL = "reportgenPageTotal"
-
-    def __init__(self, *args, facts: model.PaperFacts, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._pages_shown = 0
-        stamp = facts.created.strftime("D:%Y%m%d%H%M%S+00'00'")
-        self.setDateFormatter(lambda *_: stamp)
-        # The /ID is a digest seeded with the clock (or SOURCE_DATE_EPOCH): seed it from the facts.
-        self._doc.signature = hashlib.md5(f"reportgen {facts.created.isoformat()}".encode(), usedforsecurity=False)
-
-    def showPage(self):
-        self._pages_shown += 1
-        label = f"Page {self._pages_shown} of "
-        x = PAGE[0] - MARGIN - pdfmetrics.stringWidth(label + "0000", FONT, 8)
-        with artifact(self):
-            self.saveState()
-            self.setFont(FONT, 8)
-            self.setFillColor(FOOTER_TEXT)
-            self.drawString(x, MARGIN - 14, label)
-            self.translate(x + pdfmetrics.stringWidth(label, FONT, 8), MARGIN - 14)
-            self.doForm(self.TOTAL)
-            self.restoreState()
-        super().showPage()
-
-    def save(self):
-        self.beginForm(self.TOTAL)
-        with artifact(self):  # the form is only ever drawn inside an artifact, but says so itself too
-            self.setFont(FONT, 8)
-            self.setFillColor(FOOTER_TEXT)
-            self.drawString(0, 0, str(self._pages_shown))
-        self.endForm()
-        super().save()
-
-
-class _Doc(BaseDocTemplate):
-    def afterFlowable(self, flowable):
-        outline = getattr(flowable, "outline", None)
-        if outline:
-            title, level = outline
-            key = f"o{self._bookmarks}"
-            self._bookmarks += 1
-            self.canv.bookmarkPage(key)
-            self.canv.addOutlineEntry(title, key, level=level, closed=False)
-
-
-FOOTER_TEXT = colors.HexColor("#333333")
-
-
-def _decorate(facts: model.PaperFacts, canvas: Canvas, _doc) -> None:
-    """The running header and footer: artifacts, since the title block and metadata say the same."""
-    top = PAGE[1] - MARGIN + 4
-    with artifact(canvas):
-        canvas.saveState()
-        canvas.setFillColor(FOOTER_TEXT)
-        x = MARGIN
-        if facts.draft:
-            canvas.setFont(BOLD, 8)
-            canvas.drawString(x, top, DRAFT)
-            x += pdfmetrics.stringWidth(DRAFT, BOLD, 8)
-        canvas.setFont(FONT, 8)
-        canvas.drawString(x, top, f"Appendix {facts.appendix_letter}: {facts.title}, {facts.period_label}")
-        canvas.drawRightString(PAGE[0] - MARGIN, top, f"{facts.committee}, {long_date(facts.meeting_date)}")
-        canvas.drawString(MARGIN, MARGIN - 14, facts.council)
-        canvas.restoreState()
-
-
-DRAFT = "DRAFT – "  # before the running header and the document title of a working copy
-
-
-def document_title(facts: model.PaperFacts) -> str:
-    return f"{DRAFT if facts.draft else ''}Appendix {facts.appendix_letter}: {facts.title}"
-
-
 def render_scorecard(
     facts: model.PaperFacts,
     scores: model.ScoreSet,
@@ -359,14 +312,21 @@ def render_scorecard(
     exception_charts: Mapping[str, bytes] | None = None,
     summary_chart: bytes | None = None,
     tagged: bool = True,
+    forecasts: str = "given-and-derived",
 ) -> bytes:
     """The whole scorecard appendix as PDF bytes.
+
+    ``forecasts`` (FORECAST_MODES): "given-and-derived" shows a forecast derived
+    from the status as such ("Likely (from status)"), "given-only" shows it as
+    "Not forecast", "none" leaves the Forecast column out.
 
     ``exception_charts`` (indicator id -> PNG) and ``summary_chart`` let a caller
     reuse charts it already drew for the cover report; any not given are drawn here.
     ``tagged=False`` leaves out the structure tree and marked content: only for
     measuring what tagging costs (benchmarks/scorecard_scale.py), never for a paper.
     """
+    if forecasts not in FORECAST_MODES:
+        raise ValueError(f"forecasts: '{forecasts}' is not one of {', '.join(FORECAST_MODES)}")
     register_fonts()
     if summary_chart is None:
         from .charts import rag_count_chart
@@ -375,39 +335,15 @@ def render_scorecard(
                                         title=f"Measures by status, {facts.period_label}")
     kpis = [s for s in scores.measures if s.indicator.kind == "kpi"]
     activities = [s for s in scores.measures if s.indicator.kind == "activity"]
-    story = _title_block(facts) + _summary(facts, scores, summary_chart)
+    story = _title_block(facts) + _summary(facts, scores, summary_chart, forecasts)
     if kpis:
-        columns = kpi_columns(kpis)
+        columns = kpi_columns(kpis, forecasts)
         story += [PageBreak()] + _grouped_section("Key performance indicators", kpis, columns.header,
                                                   columns.widths, columns.row, columns.status)
     if activities:
-        story += [PageBreak()] + _grouped_section("Activity indicators", activities, ACTIVITY_HEADER,
+        header = (*ACTIVITY_HEADER[:-1], history_heading(activities))
+        story += [PageBreak()] + _grouped_section("Activity indicators", activities, header,
                                                   ACTIVITY_WIDTHS, activity_row, 6)
-    story += _exceptions(scores, exception_charts or {}, facts.period_label) + _cohorts(scores)
+    story += _exceptions(scores, exception_charts or {}, facts.period_label, forecasts) + _cohorts(scores)
     story += _guidance(guidance, facts.language)
-    return _build(facts, story, tagged)
-
-
-def _build(facts: model.PaperFacts, story: list, tagged: bool) -> bytes:
-    buffer = io.BytesIO()
-    title, subject = document_title(facts), (f"{facts.committee}, {long_date(facts.meeting_date)}: "
-                                             f"performance for {facts.period_label}")
-    doc = _Doc(buffer, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN + 6,
-               bottomMargin=MARGIN + 6, title=title, author=facts.author, subject=subject, creator="reportgen",
-               producer="reportgen", invariant=1, lang=facts.language, displayDocTitle=1, initialFontName=FONT,
-               initialFontSize=9)
-    doc._bookmarks = 0
-    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body", leftPadding=0,
-                  rightPadding=0, topPadding=0, bottomPadding=0)
-    doc.addPageTemplates([PageTemplate("page", [frame], onPage=partial(_decorate, facts))])
-    # ASCII85 only makes streams 25% bigger, and reportlab's pure-Python encoder
-    # was a fifth of the render time: write binary streams instead.
-    saved, rl_config.useA85 = rl_config.useA85, 0
-    try:
-        metadata = xmp(title=title, lang=facts.language, author=facts.author, subject=subject,
-                       created=facts.created, producer="reportgen") if tagged else b""
-        doc.build(story, canvasmaker=partial(_NumberedCanvas, facts=facts, tags=Tags() if tagged else None,
-                                             metadata=metadata))
-    finally:
-        rl_config.useA85 = saved
-    return buffer.getvalue()
+    return build(facts, story, tagged)
