@@ -1,8 +1,10 @@
-"""Charts as deterministic PNG bytes (matplotlib, Agg backend, DejaVu Sans).
+"""Charts as deterministic PNG (or SVG) bytes (matplotlib, Agg backend, DejaVu Sans).
 
 The same data always gives the same bytes: fixed size, fixed dpi, no metadata
-(matplotlib otherwise stamps its version into the PNG), and a font that ships
-inside matplotlib itself, so a machine's installed fonts cannot change a chart.
+(matplotlib otherwise stamps its version into the PNG, and the date into an
+SVG), SVG ids salted with a fixed string rather than a random one, and a font
+that ships inside matplotlib itself, so a machine's installed fonts cannot
+change a chart (an SVG draws its letters as paths, so it needs no font at all).
 Colour is never the only signal: bars carry their word and count and a hatch,
 and the palette differs in lightness so it still reads when printed in grey.
 """
@@ -77,17 +79,25 @@ def _style() -> dict:
         "ytick.color": TEXT,
         "text.color": TEXT,
         "hatch.linewidth": 0.8,
+        # SVG only: ids are hashes salted at random unless a salt is given; letters as paths.
+        "svg.hashsalt": "reportgen",
+        "svg.fonttype": "path",
     }
 
 
-def _png(fig) -> bytes:
+def _save(fig, fmt: str = "png") -> bytes:
+    """The figure as PNG bytes, or as SVG text (UTF-8) with ``fmt="svg"``."""
     buf = io.BytesIO()
+    if fmt == "svg":
+        # None-valued keys drop the date and matplotlib's version from the SVG's metadata.
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+        return buf.getvalue()
     # metadata=None-valued keys drop matplotlib's "Software" text chunk.
     fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None}, pil_kwargs={"compress_level": 3})
     return buf.getvalue()
 
 
-def rag_count_chart(counts: Mapping[str, int], *, title: str) -> bytes:
+def rag_count_chart(counts: Mapping[str, int], *, title: str, fmt: str = "png") -> bytes:
     """Bars for Green, Amber and Red (and No data when there is any), each labelled."""
     names = ["Green", "Amber", "Red"] + (["No data"] if counts.get("No data", 0) > 0 else [])
     values = [int(counts.get(name, 0)) for name in names]
@@ -122,7 +132,7 @@ def rag_count_chart(counts: Mapping[str, int], *, title: str) -> bytes:
         ax.spines[["top", "right"]].set_visible(False)
         # Fixed margins rather than tight_layout: same layout every time, one draw not two.
         fig.subplots_adjust(left=0.11, right=0.98, top=0.88, bottom=0.1)
-        return _png(fig)
+        return _save(fig, fmt)
 
 
 def _tick_formatter(unit: str, decimals: int):
@@ -149,6 +159,7 @@ def trend_chart(
     floor: float | None,
     polarity: str | None,
     frequency: str = "monthly",
+    fmt: str = "png",
 ) -> bytes:
     """The history as a line, with the target and floor as labelled lines.
 
@@ -186,14 +197,14 @@ def trend_chart(
         ax.spines[["top", "right"]].set_visible(False)
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
         fig.subplots_adjust(left=0.1, right=0.83, top=0.9 - 0.065 * (len(lines) - 1), bottom=0.24)
-        return _png(fig)
+        return _save(fig, fmt)
 
 
-def score_chart(score: Score) -> bytes:
+def score_chart(score: Score, fmt: str = "png") -> bytes:
     """The trend chart of a scored measure: its history, with its target and floor."""
     ind = score.indicator
     return trend_chart(score.history, title=ind.name, unit=ind.unit, decimals=ind.decimals, target=score.target,
-                       floor=score.floor, polarity=ind.polarity, frequency=ind.frequency)
+                       floor=score.floor, polarity=ind.polarity, frequency=ind.frequency, fmt=fmt)
 
 
 def _title_lines(title: str, polarity: str | None) -> list[str]:

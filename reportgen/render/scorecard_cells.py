@@ -56,6 +56,15 @@ ACTIVITY_HEADER = (
 ACTIVITY_WIDTHS = (36, 228, 62, 62, 66, 96, 80, 58, 60)
 COHORT_HEADER = ("Ref", "Indicator", "Cohort", "Latest", "Target", "Floor", "Status", "Direction\nof travel")
 COHORT_WIDTHS = (40, 250, 140, 70, 60, 60, 76, 70)
+# The scorecard's words beside its tables (the PDF and the HTML page both print them).
+KEY_TEXT = (
+    "Key: ✔ Green target met; ▲ Amber target missed but within tolerance or above the floor; "
+    "✖ Red worse than the floor or tolerance; ○ No data or no target. Direction of travel compares "
+    "with the previous period: ↑ Improved, ↓ Declined, → No change. Forecast for the year: "
+    "☺ Likely, ◐ May, ☹ Unlikely to meet the target; * derived from the status "
+    "(Green likely, Amber may, Red unlikely) where the service gave no forecast.")
+COHORT_INTRO = ("These measures are also reported for part of the whole cohort, so that members can see how "
+                "that group affects each measure. Each status is worked out in the same way as for the whole measure.")
 CELL_STYLE = ParagraphStyle("cell", fontName=FONT, fontSize=TABLE_FONT_SIZE, leading=TABLE_LEADING, spaceAfter=0)
 
 

@@ -42,8 +42,8 @@ from .. import model
 from ..describe import describe_rag_counts, describe_trend
 from ..formatting import long_date
 from .scorecard_cells import (
-    ACTIVITY_HEADER, ACTIVITY_WIDTHS, BOLD, COHORT_HEADER, COHORT_WIDTHS, DIRECTION_ARROWS, FONT,
-    ITALIC, KPI_HEADER, KPI_WIDTHS, activity_row, cohort_row, direction_text, floor_text,
+    ACTIVITY_HEADER, ACTIVITY_WIDTHS, BOLD, COHORT_HEADER, COHORT_INTRO, COHORT_WIDTHS, DIRECTION_ARROWS, FONT,
+    ITALIC, KEY_TEXT, KPI_HEADER, KPI_WIDTHS, activity_row, cohort_row, direction_text, floor_text,
     forecast_text, kpi_row, latest_text, previous_text, status_cell_style, status_text, table_style, target_text,
 )
 
@@ -205,12 +205,7 @@ def _summary(facts: model.PaperFacts, scores: model.ScoreSet, chart: bytes) -> l
                       _count_table("Direction of travel", directions, False)], (160, 160))
     image = Image(io.BytesIO(chart), width=360, height=192)
     caption = Paragraph(escape(describe_rag_counts(counts, facts.period_label)), _styles()["caption"])
-    key = Paragraph(
-        "Key: ✔ Green target met; ▲ Amber target missed but within tolerance or above the floor; "
-        "✖ Red worse than the floor or tolerance; ○ No data or no target. Direction of travel compares "
-        "with the previous period: ↑ Improved, ↓ Declined, → No change. Forecast for the year: "
-        "☺ Likely, ◐ May, ☹ Unlikely to meet the target; * derived from the status "
-        "(Green likely, Amber may, Red unlikely) where the service gave no forecast.", _styles()["small"])
+    key = Paragraph(KEY_TEXT, _styles()["small"])
     layout = _layout([tables, [image, caption]], (330, 440))
     return [_heading("Summary", "h1", 0), layout, Spacer(1, 4), key, Spacer(1, 8), _group_counts(scores.summary)]
 
@@ -273,9 +268,7 @@ def _cohorts(scores: model.ScoreSet) -> list:
         for i, score in enumerate([whole, *variants.get(whole.id, [])] if whole.id in variants else []):
             rows.append(cohort_row(score, i == 0))
             statuses.append((6, score.status))
-    intro = ("These measures are also reported for part of the whole cohort, so that members can see how "
-             "that group affects each measure. Each status is worked out in the same way as for the whole measure.")
-    return [PageBreak(), _heading("Cohorts", "h1", 0), Paragraph(intro, _styles()["body"]),
+    return [PageBreak(), _heading("Cohorts", "h1", 0), Paragraph(COHORT_INTRO, _styles()["body"]),
             *_chunked_tables(COHORT_HEADER, COHORT_WIDTHS, rows, statuses)]
 
 
