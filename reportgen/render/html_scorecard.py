@@ -100,12 +100,16 @@ def _name(score: model.Score) -> Html:
     return Html(f"<strong>{name}</strong> (key)" if score.indicator.key else name)
 
 
+def _no_trend(_history) -> str:
+    return ""
+
+
 def _score_table(page: Page, caption: str, header: Sequence[str], rows: Sequence[list],
                  members: Sequence[model.Score], hide_caption: bool = True) -> str:
     """The scorecard's rows for ``members``, the name as each row's header, the sparkline left out."""
     keep = [i for i, h in enumerate(header) if h not in SPARKLINE]
     name_col, status_col = header.index("Indicator"), header.index("Status")
-    cells = [[_name(score) if i == name_col else row[i] for i in keep] for row, score in zip(rows, members)]
+    cells = [[row[i] for i in keep] for row in rows]
     return page.table(caption, [header[i] for i in keep], cells, row_header=keep.index(name_col),
                       status_col=keep.index(status_col), statuses=[s.status for s in members],
                       hide_caption=hide_caption)
@@ -117,7 +121,8 @@ def _grouped(page: Page, heading: str, scores: Sequence[model.Score], header, ro
     content = []
     for group, members in _by_group(scores).items():
         content += [f'<h4 id="{page.new_id(group)}" class="govuk-heading-s">{text(group)}</h4>',
-                    _score_table(page, f"{heading}: {group}", header, [row(s) for s in members], members)]
+                    _score_table(page, f"{heading}: {group}", header,
+                                 [row(s, name=_name, trend=_no_trend) for s in members], members)]
     return _part(page, heading, content)
 
 
@@ -155,7 +160,7 @@ def _cohorts(page: Page, scores: model.ScoreSet) -> list[str]:
     rows, members = [], []
     for whole in scores.measures:
         for i, score in enumerate([whole, *variants[whole.id]] if whole.id in variants else []):
-            rows.append(cohort_row(score, i == 0))
+            rows.append(cohort_row(score, i == 0, name=_name))
             members.append(score)
     return _part(page, "Cohorts", [f'<p class="govuk-body">{text(COHORT_INTRO)}</p>',
                                    _score_table(page, "Cohorts", COHORT_HEADER, rows, members)])

@@ -172,28 +172,33 @@ def _name_cell(score: model.Score) -> Paragraph:
     return Paragraph(text, CELL_STYLE)
 
 
-def kpi_row(score: model.Score) -> list:
+# Each row takes the makers of its two drawn cells, the name and the trend, so that
+# another renderer (the HTML page) gets the same row without reportlab's objects.
+
+def kpi_row(score: model.Score, name=None, trend=None) -> list:
     """One row under KPI_HEADER."""
+    name, trend = name or _name_cell, trend or sparkline
     return [
-        score.id, _name_cell(score), polarity_text(score), latest_text(score), previous_text(score),
+        score.id, name(score), polarity_text(score), latest_text(score), previous_text(score),
         status_text(score.status), direction_text(score.direction), target_text(score), floor_text(score),
-        _basis_text(score), benchmark_text(score), forecast_text(score), sparkline(score.history),
+        _basis_text(score), benchmark_text(score), forecast_text(score), trend(score.history),
     ]
 
 
-def activity_row(score: model.Score) -> list:
+def activity_row(score: model.Score, name=None, trend=None) -> list:
     """One row under ACTIVITY_HEADER."""
+    name, trend = name or _name_cell, trend or sparkline
     return [
-        score.id, _name_cell(score), latest_text(score), previous_text(score), direction_text(score.direction),
-        expected_range_text(score), status_text(score.status), _basis_text(score), sparkline(score.history),
+        score.id, name(score), latest_text(score), previous_text(score), direction_text(score.direction),
+        expected_range_text(score), status_text(score.status), _basis_text(score), trend(score.history),
     ]
 
 
-def cohort_row(score: model.Score, whole: bool) -> list:
+def cohort_row(score: model.Score, whole: bool, name=None) -> list:
     """One row under COHORT_HEADER: the whole measure, or one cohort of it."""
     # An activity indicator has an expected range, not a target and floor.
     activity = score.indicator.kind == "activity"
-    return [score.id, _name_cell(score), "Whole measure" if whole else score.cohort, latest_text(score),
+    return [score.id, (name or _name_cell)(score), "Whole measure" if whole else score.cohort, latest_text(score),
             f"Range {expected_range_text(score)}" if activity else target_text(score),
             "Not used" if activity else floor_text(score), status_text(score.status), direction_text(score.direction)]
 
