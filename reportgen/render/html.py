@@ -96,7 +96,7 @@ def _draft_banner(facts: model.PaperFacts) -> list[str]:
 
 def _page_header(report: model.Report) -> list[str]:
     # The page header's parts, less what the cover's heading already says (the council's name).
-    parts = [p for p in report.header_text.split("\t") if p.strip() and p.strip() not in report.heading]
+    parts = [p for p in report.header_text.split("\t") if p.strip() and p.strip().lower() not in report.heading.lower()]
     if not parts:
         return []
     return ['<header class="page-header page">',
@@ -116,7 +116,9 @@ def _cover(page: Page, report: model.Report) -> list[str]:
     out = ['<article class="cover" aria-labelledby="title">']
     if report.heading:
         out.append(f'<p class="cover__heading">{text(report.heading)}</p>')
-    out += [f'<p class="cover__title-line">{text(line)}</p>' for line in report.title_lines]
+    # The title is the h1 below, so a title line that only repeats it (in capitals) is left out.
+    lines = [line for line in report.title_lines if line.lower() != facts.title.lower()]
+    out += [f'<p class="cover__title-line">{text(line)}</p>' for line in lines]
     out.append(f'<h1 id="title" class="govuk-heading-xl">{text(facts.title)}</h1>')
     if report.header:
         out.append(summary_list([(h.label, Html(text(h.value))) for h in report.header], css="cover__header"))

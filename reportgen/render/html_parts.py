@@ -237,7 +237,10 @@ def inline_svg(svg: bytes, prefix: str, label: str, glyphs: dict[str, str]) -> s
                             source)
     opening = source[:source.index(">") + 1]
     view_box = re.search(r'viewBox="([^"]+)"', opening)[1]
-    svg_attrs = attrs(css="chart__svg", viewBox=view_box, role="img", aria_label=label, focusable="false")
+    # Never drawn larger than matplotlib's own size (its width in points), smaller when the page is.
+    natural = f"max-width: {view_box.split()[2]}pt"
+    svg_attrs = attrs(css="chart__svg", viewBox=view_box, style=natural, role="img", aria_label=label,
+                      focusable="false")
     return f"<svg{svg_attrs}>{source[len(opening):].strip()}"
 
 
