@@ -119,12 +119,14 @@ class Page:
 
     def table(self, caption: str, header: Sequence[str], rows: Sequence[Sequence[str | Html]], *,
               row_header: int = 0, status_col: int | None = None, statuses: Sequence[str] = (),
-              numeric: Sequence[int] = (), hide_caption: bool = False, compact: bool = False) -> str:
+              numeric: Sequence[int] = (), nowrap: Sequence[int] = (), hide_caption: bool = False,
+              compact: bool = False) -> str:
         """A GOV.UK table in a region that scrolls sideways on a narrow screen.
 
         Column headers have ``scope="col"``; the ``row_header`` cell of each row is a
-        ``th scope="row"``. ``statuses`` colour the ``status_col`` cell of each row. A
-        ``compact`` table is as wide as its content rather than the page.
+        ``th scope="row"``. ``statuses`` colour the ``status_col`` cell of each row. The
+        ``nowrap`` columns keep a symbol with its word ("☺ Likely"). A ``compact`` table is
+        as wide as its content rather than the page.
         """
         ident = self.new_id("table")
         caption_css = "govuk-table__caption govuk-table__caption--s" + (" govuk-visually-hidden" if hide_caption else "")
@@ -140,7 +142,8 @@ class Page:
                 if i == row_header:
                     cells.append(f'<th scope="row"{attrs(css=_cell_css(i, numeric, header=True))}>{content}</th>')
                 else:
-                    cells.append(f"<td{attrs(css=_cell_css(i, numeric))}>{content}</td>")
+                    css = _cell_css(i, numeric) + (" govuk-table__cell--nowrap" if i in nowrap else "")
+                    cells.append(f"<td{attrs(css=css)}>{content}</td>")
             body.append(f'<tr class="govuk-table__row">{"".join(cells)}</tr>')
         return (f'<div class="table-scroll" role="region" aria-labelledby="{ident}" tabindex="0">'
                 f'<table class="govuk-table{" govuk-table--compact" if compact else ""}"><caption id="{ident}" class="{caption_css}">{text(caption)}</caption>'

@@ -24,6 +24,7 @@ from .scorecard_cells import (
 
 SPARKLINE = {KPI_HEADER[-1], ACTIVITY_HEADER[-1]}  # "Last 13 periods": a drawing, not text
 NOT_GIVEN = "Not given"
+NOWRAP = {"Direction\nof travel", "Forecast"}  # a symbol and its word: "↑ Improved", "☺ Likely"
 
 
 def title(facts: model.PaperFacts) -> str:
@@ -110,7 +111,8 @@ def _score_table(page: Page, caption: str, header: Sequence[str], rows: Sequence
     keep = [i for i, h in enumerate(header) if h not in SPARKLINE]
     name_col, status_col = header.index("Indicator"), header.index("Status")
     cells = [[row[i] for i in keep] for row in rows]
-    return page.table(caption, [header[i] for i in keep], cells, row_header=keep.index(name_col),
+    nowrap = [j for j, i in enumerate(keep) if header[i] in NOWRAP]
+    return page.table(caption, [header[i] for i in keep], cells, row_header=keep.index(name_col), nowrap=nowrap,
                       status_col=keep.index(status_col), statuses=[s.status for s in members],
                       hide_caption=hide_caption)
 
