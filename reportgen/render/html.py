@@ -9,8 +9,9 @@ structural labels ("Contents", "Chart data") and lays the rest out.
 
 Choices a reader relies on:
 - one file that makes no request: the stylesheet is inlined (html.css beside
-  this module), charts are inline SVG with their letters drawn as paths, and no
-  font, script or image is fetched; background documents' addresses stay text;
+  this module), charts are inline SVG whose text is text (in DejaVu Sans, the
+  charts' font, where the reader has it, else the nearest face in width), and
+  no font, script or image is fetched; background documents' addresses stay text;
 - real structure: one h1 (the report's title), h2 for the cover's sections and
   the appendix, h3 and h4 below them, never skipping a level; ``lang`` on the
   page and on every run in another language; a contents list of links;
@@ -38,7 +39,7 @@ from importlib.resources import files
 from .. import model
 from ..formatting import long_date
 from . import html_scorecard as appendix
-from .html_parts import Html, Page, attrs, glyph_defs, runs_html, slug, summary_list, text
+from .html_parts import Html, Page, attrs, runs_html, slug, summary_list, text
 
 __all__ = ["render_html"]
 
@@ -64,7 +65,6 @@ def render_html(report: model.Report, scores: model.ScoreSet, guidance: Sequence
         "<body>",
         '<a class="skip-link" href="#main">Skip to main content</a>',
         body,
-        *filter(None, [glyph_defs(page.glyphs)]),
         "</body>",
         "</html>",
         "",

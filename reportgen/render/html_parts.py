@@ -91,7 +91,7 @@ class Page:
         self._used: set[str] = set()
         self._reserved: dict[str, list[str]] = {}
         self._charts = 0
-        self.glyphs: dict[str, str] = {}  # every chart's letters, written once (glyph_defs)
+        self._trends: dict[tuple[str, str], bytes] = {}  # a measure's chart, drawn once (cover and exception)
 
     # ids ---------------------------------------------------------------------------------
 
@@ -166,7 +166,7 @@ class Page:
     def figure(self, svg: bytes, alt_text: str, caption: str) -> str:
         """An inline SVG chart labelled with its sentence, and its caption."""
         self._charts += 1
-        inline = inline_svg(svg, f"c{self._charts}-", alt_text, self.glyphs)
+        inline = inline_svg(svg, f"c{self._charts}-", alt_text)
         return f'<figure class="chart">{inline}<figcaption class="chart__caption">{text(caption)}</figcaption></figure>'
 
     def picture(self, png: bytes, alt_text: str, caption: str) -> str:
@@ -191,7 +191,10 @@ class Page:
         """A measure's trend, then every period of it as a table."""
         from .charts import score_chart
 
-        return [self.figure(score_chart(score, fmt="svg"), alt_text, caption),
+        key = (score.id, score.cohort)
+        if key not in self._trends:
+            self._trends[key] = score_chart(score, fmt="svg")
+        return [self.figure(self._trends[key], alt_text, caption),
                 self.history_table(score, data_caption or f"{CHART_DATA}: {caption}")]
 
     def cover_chart(self, chart: model.Chart) -> list[str]:
@@ -212,32 +215,28 @@ def _cell_css(index: int, numeric: Sequence[int], header: bool = False) -> str:
 
 _REFERENCE = re.compile(r'(?:href="#|url\(#)([^")]+)')
 _ID = re.compile(r' id="([^"]+)"')
-# A letter drawn as a path: matplotlib names it by font and character ("DejaVuSans-2a").
-_GLYPH = re.compile(r'<path id="([A-Za-z][\w.]*-[0-9a-f]+)" [^>]*/>\s*')
-GLYPH_PREFIX = "g-"
+# The chart's font first (placed by its measurements), then the faces nearest it in width.
+CHART_FONTS = "font-family: 'DejaVu Sans', 'Bitstream Vera Sans', Verdana, sans-serif"
 
 
-def inline_svg(svg: bytes, prefix: str, label: str, glyphs: dict[str, str]) -> str:
+def inline_svg(svg: bytes, prefix: str, label: str) -> str:
     """matplotlib's SVG made fit to sit in the page.
 
-    The XML prolog, DOCTYPE, metadata, comments and indentation go; each letter's
-    path moves to ``glyphs`` (id -> element), which the page writes once for all
-    its charts; ids that nothing refers to go, the rest get ``prefix`` (clip paths
-    and markers would otherwise clash between charts); xlink:href becomes href;
-    the fixed size gives way to the viewBox, so the chart scales with the page;
-    and it becomes one image to assistive technology, named by ``label``.
+    The XML prolog, DOCTYPE, metadata, comments and indentation go; ids that
+    nothing refers to go, the rest get ``prefix`` (clip paths and markers would
+    otherwise clash between charts); xlink:href becomes href; the text's font
+    gains fallbacks; the fixed size gives way to the viewBox, so the chart
+    scales with the page; and it becomes one image to assistive technology,
+    named by ``label``.
     """
     source = svg.decode("utf-8")
     source = source[source.index("<svg"):]
     source = re.sub(r"<metadata>.*?</metadata>|<!--.*?-->", "", source, flags=re.S)
     source = re.sub(r"[ \t]*\n[ \t]*", "\n", source).replace("xlink:href=", "href=")
-    for match in _GLYPH.finditer(source):
-        glyphs.setdefault(match[1], match[0].strip().replace(f'id="{match[1]}"', f'id="{GLYPH_PREFIX}{match[1]}"'))
-    source = re.sub(r"<defs>\s*</defs>\s*", "", _GLYPH.sub("", source))
+    source = source.replace("font-family: 'DejaVu Sans'", CHART_FONTS)
     referenced = set(_REFERENCE.findall(source))
     source = _ID.sub(lambda m: f' id="{prefix}{m[1]}"' if m[1] in referenced else "", source)
-    source = _REFERENCE.sub(lambda m: f"{m[0][:-len(m[1])]}{GLYPH_PREFIX if m[1] in glyphs else prefix}{m[1]}",
-                            source)
+    source = _REFERENCE.sub(lambda m: f"{m[0][:-len(m[1])]}{prefix}{m[1]}", source)
     opening = source[:source.index(">") + 1]
     view_box = re.search(r'viewBox="([^"]+)"', opening)[1]
     # Never drawn larger than matplotlib's own size (its width in points), smaller when the page is.
@@ -245,11 +244,3 @@ def inline_svg(svg: bytes, prefix: str, label: str, glyphs: dict[str, str]) -> s
     svg_attrs = attrs(css="chart__svg", viewBox=view_box, style=natural, role="img", aria_label=label,
                       focusable="false")
     return f"<svg{svg_attrs}>{source[len(opening):].strip()}"
-
-
-def glyph_defs(glyphs: dict[str, str]) -> str:
-    """The letters every chart on the page uses, defined once, out of sight and of the reading order."""
-    if not glyphs:
-        return ""
-    paths = "\n".join(glyphs[k] for k in sorted(glyphs))
-    return f'<svg class="glyphs" aria-hidden="true" focusable="false" width="0" height="0"><defs>\n{paths}\n</defs></svg>'
