@@ -10,7 +10,7 @@ from .errors import DataError, ReportgenError
 from .meeting import display_path, load_meeting
 
 
-def check_meeting(meeting_dir: Path | str) -> list[str]:
+def check_meeting(meeting_dir: Path | str, draft: bool = False) -> list[str]:
     """Return the warnings for a meeting; raise ReportgenError listing every problem.
 
     The meeting file is checked first (without it nothing else can be found);
@@ -23,9 +23,9 @@ def check_meeting(meeting_dir: Path | str) -> list[str]:
     meeting, _ = load_meeting(meeting_dir)
     problems = list(check_template(meeting.template_path))
     try:
-        load_dataset(display_path(meeting.data_path))
+        load_dataset(display_path(meeting.data_path), **meeting.scoring.load_options)
     except DataError as exc:
         problems += exc.problems
     if problems:
         raise ReportgenError(problems)
-    return list(prepare(meeting_dir).warnings)
+    return list(prepare(meeting_dir, draft=draft).warnings)

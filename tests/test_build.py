@@ -149,9 +149,9 @@ def test_a_failed_rebuild_leaves_the_previous_pack_untouched(tmp_path):
 
 def test_bad_input_in_one_meeting_writes_nothing_for_any(tmp_path):
     good = _copy_meeting("kent-cc-2013-09", tmp_path / "data")
-    bad = _copy_meeting("bucks-cscl-2016-12", tmp_path / "data")
+    bad = _copy_meeting("kent-scs-2017-06", tmp_path / "data")  # Bucks reads a wide workbook now, not values.csv
     values = bad / "values.csv"
-    values.write_text(values.read_text().replace("\nB01,2016-09,", "\nB01,2016-09,lots", 1))
+    values.write_text(values.read_text().replace("\nEH01,2015-04,", "\nEH01,2015-04,lots", 1))
     result = run("build", str(good), str(bad), "-o", str(tmp_path / "out"), "--no-pack")
     assert result.returncode == 2
     assert "values.csv" in result.stderr and "'value'" in result.stderr and "is not a number" in result.stderr
