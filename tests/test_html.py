@@ -302,8 +302,8 @@ def test_text_is_escaped_and_runs_keep_their_language(pages):
 
 def test_a_draft_says_so_at_the_top_and_in_the_title(pages):
     built, _ = pages["kent-cc-2013-09"]
-    draft = dataclasses.replace(built.report, facts=dataclasses.replace(built.report.facts, draft=True))
-    root = parse(render_html(draft, built.scores))
+    draft = prepare(ROOT / "data" / "kent-cc-2013-09", draft=True)  # as `reportgen build --draft` makes it
+    root = parse(draft.html)
     assert root.find("title").text.startswith("DRAFT – ")
     body = root.find("body")
     first = [n for n in body.children if isinstance(n, Node) and n.tag != "a"][0]

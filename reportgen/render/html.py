@@ -58,7 +58,7 @@ def render_html(report: model.Report, scores: model.ScoreSet, guidance: Sequence
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{text(page_title(facts))}</title>",
+        f"<title>{escape(' '.join(page_title(facts).split()))}</title>",
         '<meta name="generator" content="reportgen">',
         f"<style>\n{stylesheet()}</style>",
         "</head>",
