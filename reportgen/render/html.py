@@ -31,6 +31,7 @@ Choices a reader relies on:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from html import escape
@@ -95,8 +96,10 @@ def _draft_banner(facts: model.PaperFacts) -> list[str]:
 
 
 def _page_header(report: model.Report) -> list[str]:
-    # The page header's parts, less what the cover's heading already says (the council's name).
-    parts = [p for p in report.header_text.split("\t") if p.strip() and p.strip().lower() not in report.heading.lower()]
+    # The page header's parts (set apart by a tab or a run of spaces), less what the cover's
+    # heading already says (the council's name).
+    parts = [p for p in re.split(r"\t| {2,}", report.header_text)
+             if p.strip() and p.strip().lower() not in report.heading.lower()]
     if not parts:
         return []
     return ['<header class="page-header page">',
