@@ -369,30 +369,60 @@ CASES: list[Case] = [
          ("{case}/indicators.csv:2: column 'floor': the floor 95 is above the target 90; when higher is better the floor "
           "must be at or below the target",)),
     Case("csv-impossible-percent", "csv", "101% for a percentage",
-         values_text("P01,2017-04,91.3,", "P01,2017-04,101,"), 2, ()),
+         values_text("P01,2017-04,91.3,", "P01,2017-04,101,"), 2,
+         ("{case}/values.csv:46: column 'value': 101 is not a percentage between 0 and 100 (percentages are written in "
+          "points: 85.3, not 0.853); if this measure can go beyond that, give the indicator its own min and max",)),
     Case("csv-huge-number", "csv", "1e308 in a value",
-         values_text("P04,2017-04,5110,", "P04,2017-04,1e308,"), 2, ()),
-    Case("csv-binary", "csv", "random bytes in values.csv", write("values.csv", bytes(range(256)) * 4), 2, ()),
+         values_text("P04,2017-04,5110,", "P04,2017-04,1e308,"), 2,
+         ("{case}/values.csv:49: column 'value': '1e308' is too large to be a figure in a paper (a million million or "
+          "more); check the cell for a typing or unit error",)),
+    Case("csv-binary", "csv", "random bytes in values.csv", write("values.csv", bytes(range(256)) * 4), 2,
+         ("{case}/values.csv: is not a text file (it looks like binary data); save the sheet as CSV UTF-8",)),
     Case("csv-xlsx-renamed", "csv", "a workbook renamed values.csv", write("values.csv", _zip({"[Content_Types].xml": ""})),
-         2, ()),
+         2, ("{case}/values.csv: is an Excel workbook (.xlsx) saved with a .csv name, not a CSV file; give the .xlsx "
+             "itself (named .xlsx), or open it in Excel and save the sheet as CSV UTF-8",)),
     Case("csv-bad-period", "csv", "a period written as a word", values_text("P01,2017-04,91.3,", "P01,April,91.3,"),
          2, ("{case}/values.csv:46: column 'period': 'April' is not a period; write it as YYYY-MM, e.g. 2017-04",)),
     # --- the data: Excel ---
     Case("excel-zero-bytes", "excel", "an empty .xlsx",
-         both(meeting_text("  data: .", "  data: data.xlsx"), write("data.xlsx", b"")), 2, ()),
+         both(meeting_text("  data: .", "  data: data.xlsx"), write("data.xlsx", b"")), 2,
+         ("{case}/data.xlsx: is empty (0 bytes), not an Excel workbook; save it from Excel as an Excel Workbook (.xlsx) "
+          "again",)),
     Case("excel-csv-renamed", "excel", "a CSV renamed .xlsx",
-         both(meeting_text("  data: .", "  data: data.xlsx"), write("data.xlsx", BASE_INDICATORS)), 2, ()),
+         both(meeting_text("  data: .", "  data: data.xlsx"), write("data.xlsx", BASE_INDICATORS)), 2,
+         ("{case}/data.xlsx: is text, not an Excel workbook (a CSV or text file renamed .xlsx); rename it to .csv, or "
+          "open it in Excel and save it from Excel as an Excel Workbook (.xlsx)",)),
     Case("excel-truncated", "excel", "half a workbook",
          both(meeting_text("  data: .", "  data: data.xlsx"), lambda f: (f / "data.xlsx").write_bytes(_workbook()[:900])),
-         2, ()),
+         2, ("{case}/data.xlsx: is damaged or incomplete (an .xlsx is a zip archive and this one cannot be read); copy "
+             "it again, or open it in Excel and save it from Excel as an Excel Workbook (.xlsx)",)),
     Case("excel-encrypted", "excel", "a password-protected workbook (an OLE2 container)",
          both(meeting_text("  data: .", "  data: data.xlsx"),
-              write("data.xlsx", bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 504 + b"EncryptedPackage" + b"\0" * 512)),
-         2, ()),
+              write("data.xlsx", bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 504
+                    + "EncryptedPackage".encode("utf-16-le") + b"\0" * 512)),
+         2, ("{case}/data.xlsx: is password-protected; remove the password (File > Info > Protect Workbook) and save "
+             "again",)),
+    Case("excel-old-xls", "excel", "an Excel 97-2003 workbook named .xlsx",
+         both(meeting_text("  data: .", "  data: data.xlsx"),
+              write("data.xlsx", bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 504 + "Workbook".encode("utf-16-le"))),
+         2, ("{case}/data.xlsx: is an Excel 97-2003 .xls; save it as .xlsx (File > Save As > Excel Workbook)",)),
+    Case("excel-formula-no-result", "excel", "a formula saved without its result (as openpyxl writes one)",
+         both(meeting_text("  data: .", "  data: data.xlsx"),
+              lambda f: (f / "data.xlsx").write_bytes(_workbook(formula_at=(46, 3))[:])),
+         2, ("{case}/data.xlsx[values]!C46: has a formula but no saved result; open the workbook in Excel and save it",)),
+    Case("csv-negative-days", "csv", "minus three days",
+         values_text("P02,2017-04,10.9,", "P02,2017-04,-3,"), 2,
+         ("{case}/values.csv:47: column 'value': -3 is negative; a number of days cannot be below 0 (give the indicator "
+          "its own min if this measure can be)",)),
+    Case("csv-bom-then-windows-bytes", "csv", "a UTF-8 mark followed by Windows-1252 text (a warning: check exits 1)",
+         lambda f: (f / "values.csv").write_bytes(b"\xef\xbb\xbf" + BASE_VALUES.replace(
+             "recruitment", "recruitment \xa3").encode("cp1252")), 1,
+         ("warning: {case}/values.csv: starts with a UTF-8 byte order mark but the text is Windows-1252; read as "
+          "Windows-1252 (to be sure of accents, save the sheet as CSV UTF-8)",)),
     Case("excel-missing-sheet", "excel", "no values sheet",
          both(meeting_text("  data: .", "  data: data.xlsx"), lambda f: (f / "data.xlsx").write_bytes(_workbook(values=False))),
-         2, ("{case}/data.xlsx: sheet 'values' is missing; the workbook has indicators; it needs sheets 'indicators' and "
-             "'values'",)),
+         2, ("{case}/data.xlsx: sheet 'values' is missing; the workbook has sheets 'indicators'; it needs sheets "
+             "'indicators' and 'values' (or one sheet in the wide layout)",)),
     # --- the output folder ---
     Case("output-over-meeting", "output", "the output folder is the meeting's parent", lambda f: None, 2,
          ("-o: the output folder {parent} contains the meeting folder {case}; packs would overwrite the meeting's "
@@ -405,7 +435,7 @@ CASES: list[Case] = [
 ]
 
 
-def _workbook(values: bool = True) -> bytes:
+def _workbook(values: bool = True, formula_at: tuple[int, int] | None = None) -> bytes:
     """The base data as an .xlsx, made with openpyxl (as a council's workbook would be)."""
     import csv
     import io
@@ -419,6 +449,8 @@ def _workbook(values: bool = True) -> bytes:
         sheet = book.create_sheet(title)
         for row in csv.reader(io.StringIO(text)):
             sheet.append([_typed(cell) for cell in row])
+        if formula_at and title == "values":
+            sheet.cell(*formula_at).value = "=B45+0.5"  # openpyxl saves no result for a formula
     book.properties.created = book.properties.modified = __import__("datetime").datetime(2017, 6, 1)
     buffer = io.BytesIO()
     book.save(buffer)
