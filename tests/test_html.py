@@ -400,3 +400,10 @@ def test_at_320_pixels_only_the_tables_scroll_sideways(pages, tmp_path, meeting)
 def test_the_320_pixel_probe_sees_a_page_that_is_too_wide(pages, tmp_path):
     html = pages["kent-cc-2013-09"][0].html.replace(b"</main>", b'<div style="width:600px">wide</div></main>')
     assert _corner_at_320(html, tmp_path)[:2] == (255, 0)
+
+
+def test_the_screenshot_script_says_in_one_line_when_chromium_is_missing(tmp_path):
+    result = subprocess.run([sys.executable, str(ROOT / "scripts/screenshot_html.py"), str(tmp_path / "report.html")],
+                            capture_output=True, text=True, env={"PATH": str(tmp_path)})
+    assert result.returncode == 2
+    assert result.stderr == "screenshot_html: Chromium is not installed; run: apt-get install -y chromium\n"
