@@ -131,6 +131,8 @@ def test_contents_links_reach_every_section(pages, meeting):
     _, root = pages[meeting]
     ids = [n.attrs["id"] for n in root.iter() if "id" in n.attrs]
     assert len(ids) == len(set(ids)), "an id is used twice"
+    named = [n.attrs["aria-labelledby"] for n in root.iter() if "aria-labelledby" in n.attrs]
+    assert named and set(named) <= set(ids), "an aria-labelledby names no element"
     nav = root.find("nav")
     targets = [a.attrs["href"][1:] for a in nav.iter("a")]
     h2_ids = [h.attrs["id"] for h in root.iter("h2") if h.attrs["id"] != "contents"]
