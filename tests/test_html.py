@@ -280,6 +280,7 @@ def test_nothing_is_fetched(pages, meeting):
                 assert not re.match(r"\s*(https?:)?//", value), (node.tag, name, value)
             if name == "src":
                 assert value.startswith("data:image/png;base64,")
+    assert len(list(root.iter("style"))) == 1  # the page's own: none from inside a chart styles the page
     styles = " ".join([root.find("style").text, *(n.attrs["style"] for n in root.iter() if "style" in n.attrs)])
     assert "@import" not in styles and "@font-face" not in styles
     assert not [u for u in re.findall(r"url\(([^)]*)\)", styles) if not u.startswith("#")]

@@ -222,7 +222,7 @@ CHART_FONTS = "font-family: 'DejaVu Sans', 'Bitstream Vera Sans', Verdana, sans-
 def inline_svg(svg: bytes, prefix: str, label: str) -> str:
     """matplotlib's SVG made fit to sit in the page.
 
-    The XML prolog, DOCTYPE, metadata, comments and indentation go; ids that
+    The XML prolog, DOCTYPE, metadata, style, comments and indentation go; ids that
     nothing refers to go, the rest get ``prefix`` (clip paths and markers would
     otherwise clash between charts); xlink:href becomes href; the text's font
     gains fallbacks; the fixed size gives way to the viewBox, so the chart
@@ -231,7 +231,9 @@ def inline_svg(svg: bytes, prefix: str, label: str) -> str:
     """
     source = svg.decode("utf-8")
     source = source[source.index("<svg"):]
-    source = re.sub(r"<metadata>.*?</metadata>|<!--.*?-->", "", source, flags=re.S)
+    # matplotlib's <style> would style the whole page from inside an inline SVG: html.css has its rule.
+    source = re.sub(r"<metadata>.*?</metadata>|<!--.*?-->|<defs>\s*<style[^>]*>[^<]*</style>\s*</defs>", "", source,
+                    flags=re.S)
     source = re.sub(r"[ \t]*\n[ \t]*", "\n", source).replace("xlink:href=", "href=")
     source = source.replace("font-family: 'DejaVu Sans'", CHART_FONTS)
     referenced = set(_REFERENCE.findall(source))
