@@ -4,8 +4,9 @@
         [--width 1280 --width 320] [--height 2000] [--top 0] [--scale 1]
 
 Writes DIR/<meeting>-<width>.png for each width (DIR defaults to the page's
-folder); ``--top`` starts the picture that many pixels down the page. 320 CSS pixels is what a 1280-pixel window shows at 400% zoom
-(WCAG 1.4.10, reflow), so the narrow shot stands for both. Chromium runs with
+folder); ``--top`` starts the picture that many pixels down the page. 320 CSS
+pixels is what a 1280-pixel window shows at 400% zoom (WCAG 1.4.10, reflow), so
+the narrow shot stands for both. Chromium runs with
 a fresh profile and no network features, so the shot shows the page as a file
 alone can draw it. Install it with `apt-get install -y chromium` (as root).
 Exit 2 when Chromium is missing, 3 when it makes no picture.

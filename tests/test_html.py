@@ -21,7 +21,7 @@ import pytest
 
 from reportgen.build import prepare
 from reportgen.formatting import format_value
-from reportgen.model import RED, Paragraph, Run
+from reportgen.model import RED, Chart, Paragraph, Run
 from reportgen.render.html import render_html
 from reportgen.render.scorecard_cells import PALETTE, status_text
 
@@ -410,3 +410,15 @@ def test_the_screenshot_script_says_in_one_line_when_chromium_is_missing(tmp_pat
                             capture_output=True, text=True, env={"PATH": str(tmp_path)})
     assert result.returncode == 2
     assert result.stderr == "screenshot_html: Chromium is not installed; run: apt-get install -y chromium\n"
+
+
+def test_a_chart_the_page_cannot_redraw_is_its_png_with_its_alt_text(pages):
+    built, _ = pages["kent-cc-2013-09"]
+    report = built.report
+    chart = Chart(b"\x89PNG\r\n\x1a\nfake", "A chart from elsewhere", "What it shows, in words.")
+    section = dataclasses.replace(report.sections[0], content=(*report.sections[0].content, chart))
+    root = parse(render_html(dataclasses.replace(report, sections=(section, *report.sections[1:])), built.scores))
+    img = next(root.iter("img"))
+    assert img.attrs["alt"] == "What it shows, in words."
+    assert img.attrs["src"] == "data:image/png;base64,iVBORw0KGgpmYWtl"
+    assert img.parent.find("figcaption").text == "A chart from elsewhere"

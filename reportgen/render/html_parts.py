@@ -130,25 +130,15 @@ class Page:
         """
         ident = self.new_id("table")
         caption_css = "govuk-table__caption govuk-table__caption--s" + (" govuk-visually-hidden" if hide_caption else "")
+        table_css = "govuk-table govuk-table--compact" if compact else "govuk-table"
         head = "".join(f'<th scope="col"{attrs(css=_cell_css(i, numeric, header=True))}>{text(" ".join(h.split()))}</th>'
                        for i, h in enumerate(header))
-        body = []
-        for r, row in enumerate(rows):
-            cells = []
-            for i, value in enumerate(row):
-                content = table_cell(value)
-                if i == status_col and r < len(statuses):
-                    content = status_tag(statuses[r])
-                if i == row_header:
-                    cells.append(f'<th scope="row"{attrs(css=_cell_css(i, numeric, header=True))}>{content}</th>')
-                else:
-                    css = _cell_css(i, numeric) + (" govuk-table__cell--nowrap" if i in nowrap else "")
-                    cells.append(f"<td{attrs(css=css)}>{content}</td>")
-            body.append(f'<tr class="govuk-table__row">{"".join(cells)}</tr>')
+        body = "".join(_row(row, row_header, numeric, nowrap, status_col, statuses[r] if r < len(statuses) else None)
+                       for r, row in enumerate(rows))
         return (f'<div class="table-scroll" role="region" aria-labelledby="{ident}" tabindex="0">'
-                f'<table class="govuk-table{" govuk-table--compact" if compact else ""}"><caption id="{ident}" class="{caption_css}">{text(caption)}</caption>'
+                f'<table class="{table_css}"><caption id="{ident}" class="{caption_css}">{text(caption)}</caption>'
                 f'<thead class="govuk-table__head"><tr class="govuk-table__row">{head}</tr></thead>'
-                f'<tbody class="govuk-table__body">{"".join(body)}</tbody></table></div>')
+                f'<tbody class="govuk-table__body">{body}</tbody></table></div>')
 
     def history_table(self, score: model.Score, caption: str) -> str:
         """Every period of a measure's history: its figure, target and floor."""
@@ -204,6 +194,19 @@ class Page:
         if chart.source in self.measures:
             return self.trend_chart(self.measures[chart.source], chart.alt_text, chart.title)
         return [self.picture(chart.png, chart.alt_text, chart.title)]
+
+
+def _row(row: Sequence[str | Html], row_header: int, numeric: Sequence[int], nowrap: Sequence[int],
+         status_col: int | None, status: str | None) -> str:
+    cells = []
+    for i, value in enumerate(row):
+        content = status_tag(status) if i == status_col and status else table_cell(value)
+        if i == row_header:
+            cells.append(f'<th scope="row"{attrs(css=_cell_css(i, numeric, header=True))}>{content}</th>')
+        else:
+            css = _cell_css(i, numeric) + (" govuk-table__cell--nowrap" if i in nowrap else "")
+            cells.append(f"<td{attrs(css=css)}>{content}</td>")
+    return f'<tr class="govuk-table__row">{"".join(cells)}</tr>'
 
 
 def _cell_css(index: int, numeric: Sequence[int], header: bool = False) -> str:
