@@ -18,11 +18,12 @@ from ..describe import describe_rag_counts, describe_trend
 from ..formatting import long_date
 from .html_parts import CHART_DATA, Html, Page, runs_html, status_tag, summary_list, text
 from .scorecard_cells import (
-    ACTIVITY_HEADER, COHORT_HEADER, COHORT_INTRO, DIRECTION_ARROWS, KEY_TEXT, KPI_HEADER, activity_row, cohort_row,
-    direction_text, floor_text, forecast_text, kpi_row, latest_text, previous_text, status_text, target_text,
+    ACTIVITY_HEADER, COHORT_HEADER, COHORT_INTRO, DIRECTION_ARROWS, KEY_TEXT, activity_row, cohort_row,
+    direction_text, floor_text, forecast_text, kpi_column_specs, latest_text, previous_text, status_text,
+    target_text,
 )
 
-SPARKLINE = {KPI_HEADER[-1], ACTIVITY_HEADER[-1]}  # "Last 13 periods": a drawing, not text
+SPARKLINE = ACTIVITY_HEADER[-1]  # "Last 13 periods": a drawing, not text
 NOT_GIVEN = "Not given"
 NOWRAP = {"Direction\nof travel", "Forecast"}  # a symbol and its word: "↑ Improved", "☺ Likely"
 
@@ -43,8 +44,9 @@ def render(page: Page, facts: model.PaperFacts, scores: model.ScoreSet,
         f'<h2 id="{ident}" class="govuk-heading-l">{text(title(facts))}</h2>',
         summary_list(about),
         *_summary(page, facts, scores),
-        *_grouped(page, "Key performance indicators", kpis, KPI_HEADER, kpi_row),
-        *_grouped(page, "Activity indicators", activities, ACTIVITY_HEADER, activity_row),
+        *_grouped(page, "Key performance indicators", kpis, *_kpi_columns(kpis)),
+        *_grouped(page, "Activity indicators", activities, ACTIVITY_HEADER,
+                  lambda s: activity_row(s, name=_name, trend=_no_trend)),
         *_exceptions(page, scores),
         *_cohorts(page, scores),
         *_guidance(page, guidance),
@@ -101,14 +103,21 @@ def _name(score: model.Score) -> Html:
     return Html(f"<strong>{name}</strong> (key)" if score.indicator.key else name)
 
 
-def _no_trend(_history) -> str:
+def _no_trend(_score) -> str:
     return ""
+
+
+def _kpi_columns(kpis: Sequence[model.Score]) -> tuple[tuple[str, ...], object]:
+    """The scorecard's KPI columns (Year to date and Out-turn when some indicator has them), and a row maker."""
+    specs = kpi_column_specs(kpis)
+    cells = [_name if h == "Indicator" else _no_trend if h == SPARKLINE else cell for h, _, cell in specs]
+    return tuple(h for h, _, _ in specs), lambda score: [cell(score) for cell in cells]
 
 
 def _score_table(page: Page, caption: str, header: Sequence[str], rows: Sequence[list],
                  members: Sequence[model.Score], hide_caption: bool = True) -> str:
     """The scorecard's rows for ``members``, the name as each row's header, the sparkline left out."""
-    keep = [i for i, h in enumerate(header) if h not in SPARKLINE]
+    keep = [i for i, h in enumerate(header) if h != SPARKLINE]
     name_col, status_col = header.index("Indicator"), header.index("Status")
     cells = [[row[i] for i in keep] for row in rows]
     nowrap = [j for j, i in enumerate(keep) if header[i] in NOWRAP]
@@ -124,7 +133,7 @@ def _grouped(page: Page, heading: str, scores: Sequence[model.Score], header, ro
     for group, members in _by_group(scores).items():
         content += [f'<h4 id="{page.new_id(group)}" class="govuk-heading-s">{text(group)}</h4>',
                     _score_table(page, f"{heading}: {group}", header,
-                                 [row(s, name=_name, trend=_no_trend) for s in members], members)]
+                                 [row(s) for s in members], members)]
     return _part(page, heading, content)
 
 
