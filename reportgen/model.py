@@ -345,6 +345,7 @@ class HeaderField:
 
     label: str
     value: str  # lines separated by "\n"
+    label_runs: tuple[Run, ...] = ()  # the label as runs when part of it is in another language (bilingual)
 
 
 @dataclass(frozen=True)
@@ -363,6 +364,7 @@ class Report:
     classification_notice: str = ""  # the Schedule 12A wording when exempt
     header_text: str = ""  # page header
     footer_text: str = ""  # page footer, before the page number
+    heading_runs: tuple[Run, ...] = ()  # the same as runs when part of it is in another language (Welsh)
 
     @property
     def charts(self) -> tuple[Chart, ...]:
