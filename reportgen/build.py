@@ -39,6 +39,7 @@ from .parallel import beside, workers
 from .scoring import score_dataset
 
 REPORT_NAME = "report.docx"
+HTML_NAME = "report.html"
 SCORECARD_NAME = "appendix-a-scorecard.pdf"
 PACK_NAME = "agenda-pack.pdf"
 GUIDANCE = "guidance-notes"
@@ -58,6 +59,7 @@ class Built:
     scorecard: bytes
     inputs: tuple[Path, ...]  # every file the outputs were made from, for the manifest
     warnings: tuple[str, ...]
+    html: bytes = b""  # the cover report and the scorecard as one web page
 
     @property
     def outputs(self) -> dict[str, bytes]:
@@ -65,6 +67,7 @@ class Built:
         title = f"{self.meeting.title} - scored indicators, {self.report.facts.period_label}"
         return {
             REPORT_NAME: self.docx,
+            HTML_NAME: self.html,
             SCORECARD_NAME: self.scorecard,
             "scores.csv": scores_csv_bytes(self.scores),
             "scores.xlsx": scores_xlsx_bytes(self.scores, created=self.created, title=title),
@@ -101,6 +104,13 @@ def _render_scorecard(*args, **kwargs) -> bytes:
     from .render.scorecard_pdf import render_scorecard
 
     return render_scorecard(*args, **kwargs)
+
+
+def _render_html(*args) -> bytes:
+    # Imported once the cover report is on its way to LibreOffice: the page needs reportlab's cells.
+    from .render.html import render_html
+
+    return render_html(*args)
 
 
 PARALLEL_CHARTS = 8  # fewer exception charts than this are drawn faster than a pool starts
@@ -162,6 +172,7 @@ def prepare(meeting_dir: Path | str, *, parallel: bool = False, draft: bool = Fa
         docx = render_report(report)
         if on_cover:
             on_cover(meeting.name, docx)
+        html = _render_html(report, scores, guidance)  # while the scorecard is drawn on the other core
         scorecard = pending.result()
     quality = [str(p) for p in data_quality_warnings(dataset, meeting.period)]
     used = [boilerplate.find(n) for n in sorted(boilerplate.used) if n not in meeting.overrides]
@@ -173,7 +184,7 @@ def prepare(meeting_dir: Path | str, *, parallel: bool = False, draft: bool = Fa
     all_warnings = (*warnings, *house_style(meeting).warnings, *leaks, *quality,
                     *_unused_overrides(meeting, boilerplate))
     return Built(meeting, scores, report, created, docx, scorecard,
-                 tuple(dict.fromkeys(p.resolve() for p in inputs)), tuple(dict.fromkeys(all_warnings)))
+                 tuple(dict.fromkeys(p.resolve() for p in inputs)), tuple(dict.fromkeys(all_warnings)), html)
 
 
 def _prepare_or_error(meeting_dir: Path | str, parallel: bool = False, on_cover=None,

@@ -13,6 +13,9 @@ Choices:
 - Missing numbers are empty cells (the ``status`` column says "No data").
 - Excel still turns a CSV ``2017-04`` into a date when it opens the file; the
   .xlsx, where every cell has its type, is the one to open in Excel.
+- The .xlsx has a second sheet, ``history``: the figures behind every trend
+  chart and sparkline, one row per indicator, cohort and period (oldest first),
+  so that nothing shown only as a line is missing from the data.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import io
 from datetime import datetime
 from pathlib import Path
 
-from .model import ScoreSet
+from .model import Point, Score, ScoreSet
 from .pack import atomic_write_bytes, normalise_ooxml
 from .scoretable import COLUMNS, score_rows
 
@@ -30,6 +33,8 @@ from .scoretable import COLUMNS, score_rows
 # Google Sheets (OWASP "CSV injection"); tab and CR can hide one.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SHEET_TITLE = "Scores"
+HISTORY_TITLE = "history"
+HISTORY_COLUMNS = ("id", "cohort", "period", "period_label", "value", "target", "floor")
 
 
 def is_formula_like(text: str) -> bool:
@@ -58,17 +63,16 @@ def write_scores_csv(scores: ScoreSet, path: Path) -> None:
 
 
 def scores_xlsx_bytes(scores: ScoreSet, *, created: datetime, title: str) -> bytes:
-    """The scores as one typed worksheet; the same scores and ``created`` give the same bytes."""
+    """The scores as a typed worksheet, their history as a second; the same scores and
+    ``created`` give the same bytes."""
     from openpyxl import Workbook  # imported when a workbook is made, off the start-up path
 
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET_TITLE
-    sheet.append(list(COLUMNS))
-    for row in score_rows(scores):
-        sheet.append([_xlsx_value(row[column]) for column in COLUMNS])
-    _guard_formulas(sheet)
-    _lay_out(sheet, len(scores.scores))
+    _fill(sheet, COLUMNS, [[row[column] for column in COLUMNS] for row in score_rows(scores)], "Scores")
+    history = [history_row(score, point) for score in scores.scores for point in score.history]
+    _fill(workbook.create_sheet(HISTORY_TITLE), HISTORY_COLUMNS, history, "History")
     properties = workbook.properties
     properties.title = title
     properties.creator = "reportgen"
@@ -83,6 +87,19 @@ def write_scores_xlsx(scores: ScoreSet, path: Path, *, created: datetime, title:
     atomic_write_bytes(Path(path), scores_xlsx_bytes(scores, created=created, title=title))
 
 
+def _number(value: float | None) -> float | int | None:
+    # Whole numbers as integers, as the Scores sheet writes them (scoretable).
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else value
+
+
+def history_row(score: Score, point: Point) -> tuple[object, ...]:
+    """One period of a score's history, in HISTORY_COLUMNS order."""
+    return (score.id, score.cohort, str(point.period), point.period.label(score.indicator.frequency),
+            _number(point.value), _number(point.target), _number(point.floor))
+
+
 def _xlsx_value(value: object) -> object:
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -90,6 +107,15 @@ def _xlsx_value(value: object) -> object:
         # Control characters are not allowed in the XML of a sheet; openpyxl would refuse them.
         return ILLEGAL_CHARACTERS_RE.sub("", value)
     return value
+
+
+def _fill(sheet, columns: tuple[str, ...], rows: list, table_name: str) -> None:
+    """A header row, then ``rows`` as typed cells, guarded and laid out as an Excel table."""
+    sheet.append(list(columns))
+    for row in rows:
+        sheet.append([_xlsx_value(value) for value in row])
+    _guard_formulas(sheet)
+    _lay_out(sheet, columns, len(rows), table_name)
 
 
 def _guard_formulas(sheet) -> None:
@@ -102,7 +128,7 @@ def _guard_formulas(sheet) -> None:
                 cell.quotePrefix = True
 
 
-def _lay_out(sheet, rows: int) -> None:
+def _lay_out(sheet, columns: tuple[str, ...], rows: int, table_name: str) -> None:
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.table import Table, TableStyleInfo
@@ -110,13 +136,13 @@ def _lay_out(sheet, rows: int) -> None:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
-    for index, column in enumerate(COLUMNS, start=1):
+    for index, column in enumerate(columns, start=1):
         width = 40 if column in ("name", "commentary") else max(10, len(column) + 2)
         sheet.column_dimensions[get_column_letter(index)].width = width
     if rows:
         # An Excel table tells screen readers which row holds the headers,
         # and gives filter buttons. Excel rejects a table with no data rows.
-        ref = f"A1:{get_column_letter(len(COLUMNS))}{rows + 1}"
-        table = Table(displayName="Scores", ref=ref)
+        ref = f"A1:{get_column_letter(len(columns))}{rows + 1}"
+        table = Table(displayName=table_name, ref=ref)
         table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=True)
         sheet.add_table(table)

@@ -316,6 +316,9 @@ class Chart:
     title: str
     alt_text: str
     width_cm: float = 15.0
+    # What it draws, so another renderer can redraw it and table its data: an indicator's
+    # id for its trend, "status_counts" for the measures by status, "" for anything else.
+    source: str = ""
 
 
 @dataclass(frozen=True)

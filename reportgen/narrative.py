@@ -92,7 +92,7 @@ def rag_chart(ctx: Context) -> list[Item]:
     counts = {k: v for k, v in ctx.scores.summary.status_counts.items() if k in (GREEN, AMBER, RED, NO_DATA)}
     title = f"Measures by RAG rating, {ctx.fields['period']}"
     return [Chart(rag_count_chart(counts, title=title), title, describe_rag_counts(counts, ctx.fields["period"]),
-                  width_cm=12.0)]
+                  width_cm=12.0, source="status_counts")]
 
 
 def key_indicators(ctx: Context) -> list[Item]:
@@ -210,7 +210,7 @@ def trend_charts(ctx: Context) -> list[Item]:
     for indicator_id in ctx.meeting.scoring.key_areas:
         s, ind = ctx.score(indicator_id), ctx.score(indicator_id).indicator
         title = f"{ind.name}: trend to {_own_period(s)}"
-        charts.append(Chart(score_chart(s), title, describe_trend(s)))
+        charts.append(Chart(score_chart(s), title, describe_trend(s), source=s.id))
     return charts
 
 

@@ -22,7 +22,8 @@ from reportgen.build import build
 
 ROOT = Path(__file__).resolve().parent.parent
 MEETINGS = sorted(p.parent for p in (ROOT / "data").glob("*/meeting.yaml"))
-OUTPUTS = {"report.docx", "appendix-a-scorecard.pdf", "agenda-pack.pdf", "scores.csv", "scores.xlsx", "manifest.json"}
+OUTPUTS = {"report.docx", "report.html", "appendix-a-scorecard.pdf", "agenda-pack.pdf", "scores.csv", "scores.xlsx",
+           "manifest.json"}
 REPRODUCIBLE = sorted(OUTPUTS)  # agenda-pack.pdf included: the merge drops LibreOffice's dates and /ID
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 

@@ -12,22 +12,23 @@ import openpyxl
 import pytest
 
 from reportgen import exports
-from reportgen.model import Indicator, Score, ScoreSet, Summary
+from reportgen.model import Indicator, Point, Score, ScoreSet, Summary
 from reportgen.periods import Period
 from reportgen.scoretable import COLUMNS
 
 WHEN = datetime(2017, 6, 1, tzinfo=timezone.utc)
-APRIL, MARCH = Period(2017, 4), Period(2017, 3)
+APRIL, MARCH, FEBRUARY = Period(2017, 4), Period(2017, 3), Period(2017, 2)
 LEADING = "id,name,group,kind,period,value,target,floor,status,previous_value,direction,forecast,previous_status"
 
 
-def _score(indicator: Indicator, value, status, *, cohort="", commentary="", previous=None) -> Score:
+def _score(indicator: Indicator, value, status, *, cohort="", commentary="", previous=None, history=()) -> Score:
     return Score(
         indicator=indicator, cohort=cohort, period=APRIL, value=value,
         target=indicator.target, floor=indicator.floor, status=status, rule="floor",
         comparator_period=MARCH if previous is not None else None, previous_value=previous,
         direction="Improved" if previous is not None else "", forecast="likely",
         forecast_given=False, previous_period=MARCH, previous_status="Amber", commentary=commentary,
+        history=tuple(history),
     )
 
 
@@ -39,9 +40,13 @@ def scores() -> ScoreSet:
                            polarity="lower", target=10.0, floor=12.0)
     referrals = Indicator("SCS03", "Referrals", group="@Front door", kind="activity")
     rows = (
-        _score(visits, 86.25, "Green", previous=84.0, commentary="+3 points since March"),
-        _score(visits, 79.5, "Red", cohort="excluding UASC", commentary="\tleading tab"),
-        _score(placements, 11.0, "Amber", commentary="cmd|' /C calc'!A0"),
+        _score(visits, 86.25, "Green", previous=84.0, commentary="+3 points since March",
+               history=[Point(FEBRUARY, 84.0, 85.0, 80.0), Point(MARCH, None, 85.0, 80.0),
+                        Point(APRIL, 86.25, 87.5, 80.0)]),
+        _score(visits, 79.5, "Red", cohort="excluding UASC", commentary="\tleading tab",
+               history=[Point(MARCH, 78.0, 85.0, 80.0), Point(APRIL, 79.5, 85.0, 80.0)]),
+        _score(placements, 11.0, "Amber", commentary="cmd|' /C calc'!A0",
+               history=[Point(APRIL, 11.0, 10.0, None)]),
         _score(referrals, None, "No data"),
     )
     summary = Summary(APRIL, {"Green": 1, "Amber": 1, "Red": 0, "No data": 1}, {"Improved": 1},
@@ -99,9 +104,9 @@ def xlsx(scores) -> bytes:
     return exports.scores_xlsx_bytes(scores, created=WHEN, title="Scores for April 2017")
 
 
-def test_xlsx_is_one_plain_table(xlsx, scores):
+def test_xlsx_scores_sheet_is_one_plain_table(xlsx, scores):
     workbook = openpyxl.load_workbook(io.BytesIO(xlsx))
-    assert workbook.sheetnames == ["Scores"]
+    assert workbook.sheetnames == ["Scores", "history"]
     sheet = workbook["Scores"]
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == list(COLUMNS)
@@ -155,3 +160,57 @@ def test_xlsx_with_no_scores_has_just_the_header(scores):
     data = exports.scores_xlsx_bytes(empty, created=WHEN, title="t")
     sheet = openpyxl.load_workbook(io.BytesIO(data))["Scores"]
     assert [list(r) for r in sheet.iter_rows(values_only=True)] == [list(COLUMNS)]
+
+
+# --- the history sheet ------------------------------------------------------------
+
+
+HISTORY_HEADER = ["id", "cohort", "period", "period_label", "value", "target", "floor"]
+
+
+def test_history_sheet_has_a_typed_row_per_indicator_cohort_and_period(xlsx):
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx))["history"]
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert rows == [
+        HISTORY_HEADER,
+        ["SCS01", None, "2017-02", "Feb 2017", 84, 85, 80],
+        ["SCS01", None, "2017-03", "Mar 2017", None, 85, 80],  # a gap in the data is an empty cell
+        ["SCS01", None, "2017-04", "Apr 2017", 86.25, 87.5, 80],  # the target that period, not today's
+        ["SCS01", "excluding UASC", "2017-03", "Mar 2017", 78, 85, 80],
+        ["SCS01", "excluding UASC", "2017-04", "Apr 2017", 79.5, 85, 80],
+        ["SCS02", None, "2017-04", "Apr 2017", 11, 10, None],
+    ]  # SCS03 has no history, so no rows
+    assert sheet.cell(row=4, column=5).data_type == "n" and sheet.cell(row=2, column=3).data_type == "s"
+    assert sheet.freeze_panes == "A2" and all(cell.font.b for cell in sheet[1])
+    assert list(sheet.tables) == ["History"] and sheet.tables["History"].ref == "A1:G7"
+    assert sheet.merged_cells.ranges == set()
+
+
+def test_history_sheet_periods_follow_the_indicators_frequency():
+    quarterly = Indicator("Q1", "Quarterly measure", frequency="quarterly", target=5.0)
+    score = _score(quarterly, 6.0, "Green", history=[Point(Period(2016, 12), 4.0, 5.0), Point(MARCH, 6.0, 5.0)])
+    summary = Summary(MARCH, {}, {}, {}, rated=1, no_data=0, kpis=1, activities=0)
+    data = exports.scores_xlsx_bytes(ScoreSet(MARCH, (score,), summary), created=WHEN, title="t")
+    rows = list(openpyxl.load_workbook(io.BytesIO(data))["history"].iter_rows(min_row=2, values_only=True))
+    assert [(r[2], r[3]) for r in rows] == [("2016-12", "Q3 2016/17"), ("2017-03", "Q4 2016/17")]
+
+
+def test_history_sheet_writes_formula_like_text_as_text(scores):
+    odd = Indicator("=1+1", "Odd id")
+    score = _score(odd, 1.0, "Green", cohort="@cohort", history=[Point(APRIL, 1.0)])
+    data = exports.scores_xlsx_bytes(ScoreSet(APRIL, (score,), scores.summary), created=WHEN, title="t")
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["history"]
+    for column in (1, 2):
+        cell = sheet.cell(row=2, column=column)
+        assert cell.data_type == "s" and cell.quotePrefix, cell.value
+    assert (sheet.cell(row=2, column=1).value, sheet.cell(row=2, column=2).value) == ("=1+1", "@cohort")
+    sheet_xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet2.xml")
+    assert b"<f>" not in sheet_xml and b"<f " not in sheet_xml
+
+
+def test_history_sheet_with_no_history_has_just_the_header(scores):
+    empty = ScoreSet(APRIL, (), scores.summary)
+    data = exports.scores_xlsx_bytes(empty, created=WHEN, title="t")
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["history"]
+    assert [list(r) for r in sheet.iter_rows(values_only=True)] == [HISTORY_HEADER]
+    assert not sheet.tables  # Excel rejects a table with no data rows

@@ -20,7 +20,9 @@ from reportgen.build import prepare
 from reportgen.formatting import format_value
 from reportgen.model import NO_RANGE, ScoreSet
 from reportgen.render.charts import _threshold_lines
-from reportgen.render.scorecard_cells import BOLD, MIN_ROWS, STATUS_WRAP, TABLE_FONT_SIZE, history_heading, status_text
+from reportgen.render.scorecard_cells import (
+    BOLD, MIN_ROWS, STATUS_WRAP, TABLE_FONT_SIZE, history_heading, status_cell, status_text,
+)
 from reportgen.render.scorecard_doc import running_header
 from reportgen.render.scorecard_pdf import render_scorecard
 from reportgen.render.scorecard_tables import chunked_tables
@@ -188,7 +190,7 @@ def test_forecast_modes(scores):
 
 
 def test_long_status_wraps_to_fit_its_cell():
-    lines = status_text(NO_RANGE).split("\n")
+    lines = status_cell(NO_RANGE).split("\n")
     assert " ".join(lines) == NO_RANGE and all(len(line) <= STATUS_WRAP for line in lines)
     assert max(stringWidth(line, BOLD, TABLE_FONT_SIZE) for line in lines) + 4 <= 76  # the cohort Status column
 

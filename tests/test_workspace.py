@@ -87,7 +87,7 @@ def test_the_wheel_alone_makes_a_workspace_and_builds_it(tmp_path):
     for meeting in meetings:
         folder = tmp_path / "out" / Path(meeting).name
         assert sorted(p.name for p in folder.iterdir()) == [
-            "appendix-a-scorecard.pdf", "manifest.json", "report.docx", "scores.csv", "scores.xlsx"]
+            "appendix-a-scorecard.pdf", "manifest.json", "report.docx", "report.html", "scores.csv", "scores.xlsx"]
     listed = run("styles", "ws")
     shipped = (site / "reportgen" / "_shipped").relative_to(tmp_path)
     assert listed.stdout.splitlines()[0] == f"house styles seen from ws: workspace ws, then shipped with reportgen in {shipped}"

@@ -61,6 +61,9 @@ ROWS_PER_TABLE = 40  # at most; small tables keep layout and page splits cheap (
 MIN_ROWS = 3  # a page never holds fewer rows than this of a table that runs on (or in from) another page
 FORECAST_MODES = ("given-and-derived", "given-only", "none")
 STATUS_WRAP = 18  # characters per line of a long status ("Not rated (range is for the whole measure)")
+# The scorecard's words beside its tables (the PDF and the HTML page both print them).
+COHORT_INTRO = ("These measures are also reported for part of the whole cohort, so that members can see how "
+                "that group affects each measure. Each status is worked out in the same way as for the whole measure.")
 CELL_STYLE = ParagraphStyle("cell", fontName=FONT, fontSize=TABLE_FONT_SIZE, leading=TABLE_LEADING, spaceAfter=0)
 
 
@@ -71,9 +74,14 @@ def _value(score: model.Score, value: float | None) -> str:
 
 
 def status_text(status: str) -> str:
-    """Symbol and word; a long status wrapped over lines, since a table cell of text does not wrap."""
+    """Symbol and word: ``✔ Green``."""
     symbol = STATUS_SYMBOLS.get(status)
-    text = f"{symbol} {status}" if symbol else status
+    return f"{symbol} {status}" if symbol else status
+
+
+def status_cell(status: str) -> str:
+    """The status for a PDF table cell: a long one wrapped over lines, since a cell of text does not wrap."""
+    text = status_text(status)
     return "\n".join(textwrap.wrap(text, STATUS_WRAP)) if len(text) > STATUS_WRAP else text
 
 
@@ -81,7 +89,7 @@ def previous_status_text(score: model.Score) -> str:
     """The status at the previous report, as word and symbol, with that report's period."""
     if not score.previous_status or score.previous_period is None:
         return "Not reported"
-    return f"{status_text(score.previous_status)}\n{score.previous_period.label(score.indicator.frequency)}"
+    return f"{status_cell(score.previous_status)}\n{score.previous_period.label(score.indicator.frequency)}"
 
 
 def direction_text(direction: str) -> str:
@@ -292,7 +300,7 @@ class Columns:
 _KPI_COLUMNS = (
     ("Ref", None, lambda s: s.id), ("Indicator", 0, _name_cell),
     ("Latest", None, latest_text), ("Previous", None, previous_text),
-    ("Status", None, lambda s: status_text(s.status)), ("Status at\nlast report", None, previous_status_text),
+    ("Status", None, lambda s: status_cell(s.status)), ("Status at\nlast report", None, previous_status_text),
     ("Direction\nof travel", None, lambda s: direction_text(s.direction)), ("Target", None, target_text),
     ("Thresholds", None, thresholds_text), ("Basis", None, _basis_text),
     ("Forecast", None, forecast_text), ("Last 13\nperiods", 74, trend_cell),
@@ -302,10 +310,33 @@ KPI_TABLE_WIDTH = 766  # points: the frame's width on landscape A4
 NAME_MIN_WIDTH = 84  # about three words of a name a line
 
 
+def key_text(forecasts: str = "given-and-derived") -> str:
+    """The key under the summary: what each symbol, column and forecast means."""
+    forecast = {
+        "given-and-derived": "Forecast for the year: ☺ Likely, ◐ May, ☹ Unlikely to meet the target; "
+                             "\u201c(from status)\u201d: derived from the status (Green likely, Amber may, Red "
+                             "unlikely) where the service gave no forecast.",
+        "given-only": "Forecast for the year, as the service gave it: ☺ Likely, ◐ May, ☹ Unlikely to meet the "
+                      "target; Not forecast where it gave none.",
+        "none": "",
+    }[forecasts]
+    return ("Key: ✔ Green target met; ▲ Amber target missed but within tolerance or above the floor; "
+            "✖ Red worse than the floor or tolerance; ○ No data or no target. Thresholds: the figures each "
+            "status was judged against (Green ≥ 80.0% means Green at 80.0% or more; ≤ where lower is better). "
+            "Status at last report: the status the previous report gave. Direction of travel compares "
+            f"with the previous period: ↑ Improved, ↓ Declined, → No change. {forecast}").strip()
+
+
 def kpi_columns(scores: Sequence[model.Score], forecasts: str = "given-and-derived") -> Columns:
-    """The KPI table's columns: Year to date, Out-turn, England and Statistical neighbours only when
-    some indicator has them; Forecast as ``forecasts`` says (FORECAST_MODES); the history's heading
-    saying how long it is."""
+    """The KPI table's columns, laid out to the page's width (see kpi_column_specs)."""
+    columns = kpi_column_specs(scores, forecasts)
+    return Columns(tuple(c[0] for c in columns), _widths(columns, scores), tuple(c[2] for c in columns))
+
+
+def kpi_column_specs(scores: Sequence[model.Score], forecasts: str = "given-and-derived") -> list[tuple]:
+    """(heading, width or None, cell) of each KPI column, which the HTML page lays out without widths:
+    Year to date, Out-turn, England and Statistical neighbours only when some indicator has them;
+    Forecast as ``forecasts`` says (FORECAST_MODES); the history's heading saying how long it is."""
     if forecasts not in FORECAST_MODES:
         raise ValueError(f"forecasts: '{forecasts}' is not one of {', '.join(FORECAST_MODES)}")
     columns = [c for c in _KPI_COLUMNS if forecasts != "none" or c[0] != "Forecast"]
@@ -326,7 +357,7 @@ def kpi_columns(scores: Sequence[model.Score], forecasts: str = "given-and-deriv
         benchmarks.append(("Statistical\nneighbours", None, neighbours_text))
     at = [c[0] for c in columns].index("Basis") + 1
     columns[at:at] = benchmarks
-    return Columns(tuple(c[0] for c in columns), _widths(columns, scores), tuple(c[2] for c in columns))
+    return columns
 
 
 def _widths(columns: list[tuple], scores: Sequence[model.Score]) -> tuple[float, ...]:
@@ -357,15 +388,19 @@ def _fit(heading: str, cell, scores: Sequence[model.Score]) -> float:
     return round(max(_text_width(t) for t in {heading, *(cell(s) for s in scores)}) + 5)
 
 
-def activity_row(score: model.Score) -> list:
+# The rows take the makers of their drawn cells (the name, the trend), so that another
+# renderer (the HTML page) gets the same row without reportlab's objects.
+
+def activity_row(score: model.Score, name=None, trend=None) -> list:
     """One row under ACTIVITY_HEADER."""
     return [
-        score.id, _name_cell(score), latest_text(score), previous_text(score), direction_text(score.direction),
-        expected_range_text(score), status_text(score.status), _basis_text(score), trend_cell(score),
+        score.id, (name or _name_cell)(score), latest_text(score), previous_text(score),
+        direction_text(score.direction), expected_range_text(score), status_cell(score.status), _basis_text(score),
+        (trend or trend_cell)(score),
     ]
 
 
-def cohort_row(score: model.Score, whole: bool) -> list:
+def cohort_row(score: model.Score, whole: bool, name=None) -> list:
     """One row under COHORT_HEADER: the whole measure, or one cohort of it."""
     # An activity indicator has an expected range, not a target and floor. A Score does not carry
     # a cohort's own range, so a cohort's row shows the whole measure's range and says whose it is.
@@ -375,6 +410,6 @@ def cohort_row(score: model.Score, whole: bool) -> list:
         target = f"{owner}\n{expected_range_text(score)}"
     else:
         target = target_text(score)
-    return [score.id, _name_cell(score), "Whole measure" if whole else score.cohort, latest_text(score),
-            target, "Not used" if activity else floor_text(score), status_text(score.status),
+    return [score.id, (name or _name_cell)(score), "Whole measure" if whole else score.cohort, latest_text(score),
+            target, "Not used" if activity else floor_text(score), status_cell(score.status),
             direction_text(score.direction)]

@@ -54,9 +54,10 @@ from ..describe import describe_rag_counts, describe_trend
 from ..formatting import long_date
 from .pdf_tags import Figure, Para, TableTags, Tag, list_item
 from .scorecard_cells import (
-    ACTIVITY_HEADER, ACTIVITY_WIDTHS, BOLD, COHORT_HEADER, COHORT_WIDTHS, DIRECTION_ARROWS, FONT, FORECAST_MODES,
-    ITALIC, activity_row, cohort_row, direction_text, forecast_text, history_heading, kpi_columns, latest_text,
-    previous_status_text, previous_text, status_text, target_text, thresholds_text,
+    ACTIVITY_HEADER, ACTIVITY_WIDTHS, BOLD, COHORT_HEADER, COHORT_INTRO, COHORT_WIDTHS, DIRECTION_ARROWS, FONT,
+    FORECAST_MODES, ITALIC, activity_row, cohort_row, direction_text, forecast_text, history_heading, key_text,
+    kpi_columns, latest_text, previous_status_text, previous_text, status_cell, status_text, target_text,
+    thresholds_text,
 )
 from .scorecard_doc import build
 from .scorecard_tables import CaptionedTable, chunked_tables, status_cell_style, table_style
@@ -136,7 +137,7 @@ def _commentary(group: str, members: Sequence[model.Score]) -> list:
     story: list = [_heading(f"Commentary: {group}", "h3", role="H3")]
     for score in noted:
         story.append(Para(f"<b>{escape(score.id)} {escape(score.indicator.name)}</b> "
-                          f"({escape(status_text(score.status).replace(chr(10), ' '))}, {escape(score.period_label)}): "
+                          f"({escape(status_text(score.status))}, {escape(score.period_label)}): "
                           f"{escape(score.commentary)}", _styles()["body"]))
     return story
 
@@ -171,22 +172,6 @@ def _layout(cells: list, widths: tuple[float, ...]) -> Table:
                  style=[("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONT", (0, 0), (-1, -1), FONT)])
 
 
-def _key(forecasts: str) -> str:
-    forecast = {
-        "given-and-derived": "Forecast for the year: ☺ Likely, ◐ May, ☹ Unlikely to meet the target; "
-                             "\u201c(from status)\u201d: derived from the status (Green likely, Amber may, Red "
-                             "unlikely) where the service gave no forecast.",
-        "given-only": "Forecast for the year, as the service gave it: ☺ Likely, ◐ May, ☹ Unlikely to meet the "
-                      "target; Not forecast where it gave none.",
-        "none": "",
-    }[forecasts]
-    return ("Key: ✔ Green target met; ▲ Amber target missed but within tolerance or above the floor; "
-            "✖ Red worse than the floor or tolerance; ○ No data or no target. Thresholds: the figures each "
-            "status was judged against (Green ≥ 80.0% means Green at 80.0% or more; ≤ where lower is better). "
-            "Status at last report: the status the previous report gave. Direction of travel compares "
-            f"with the previous period: ↑ Improved, ↓ Declined, → No change. {forecast}").strip()
-
-
 def _summary(facts: model.PaperFacts, scores: model.ScoreSet, chart: bytes, forecasts: str) -> list:
     counts = scores.summary.status_counts
     statuses = [s for s in (*model.KPI_STATUSES, *model.ACTIVITY_STATUSES)
@@ -199,7 +184,7 @@ def _summary(facts: model.PaperFacts, scores: model.ScoreSet, chart: bytes, fore
     description = describe_rag_counts(counts, facts.period_label)
     image = Figure(io.BytesIO(chart), width=330, height=176, alt=description)  # RAG_SIZE: 6 by 3.2
     caption = Para(escape(description), _styles()["caption"])
-    key = Para(escape(_key(forecasts)), _styles()["small"])
+    key = Para(escape(key_text(forecasts)), _styles()["small"])
     layout = _layout([tables, [image, caption]], (330, 440))
     return [_heading("Summary", "h1", 0), layout, Spacer(1, 4), key, Spacer(1, 8), _group_counts(scores.summary)]
 
@@ -219,7 +204,7 @@ def _group_counts(summary: model.Summary) -> Table:
 
 def _exception_page(score: model.Score, chart: bytes, first: bool, forecasts: str) -> list:
     s, ind, trend = _styles(), score.indicator, describe_trend(score)
-    cells = [("Latest", latest_text), ("Previous", previous_text), ("Status", lambda x: status_text(x.status)),
+    cells = [("Latest", latest_text), ("Previous", previous_text), ("Status", lambda x: status_cell(x.status)),
              ("Status at\nlast report", previous_status_text), ("Direction\nof travel",
               lambda x: direction_text(x.direction)), ("Target", target_text), ("Thresholds", thresholds_text),
              ("Forecast", partial(forecast_text, mode=forecasts))][:None if forecasts != "none" else -1]
@@ -266,9 +251,7 @@ def _cohorts(scores: model.ScoreSet) -> list:
         for i, score in enumerate([whole, *variants.get(whole.id, [])] if whole.id in variants else []):
             rows.append(cohort_row(score, i == 0))
             statuses.append((6, score.status))
-    intro = ("These measures are also reported for part of the whole cohort, so that members can see how "
-             "that group affects each measure. Each status is worked out in the same way as for the whole measure.")
-    return [PageBreak(), _heading("Cohorts", "h1", 0), Para(intro, _styles()["body"]),
+    return [PageBreak(), _heading("Cohorts", "h1", 0), Para(COHORT_INTRO, _styles()["body"]),
             *chunked_tables(COHORT_HEADER, COHORT_WIDTHS, rows, statuses)]
 
 
