@@ -285,10 +285,9 @@ def test_merge_sets_the_document_facts(parts, tmp_path):
     assert info.title == PACK_FACTS["title"]
     assert (info.author, info.subject) == ("Kent County Council", "Agenda item 7")
     assert info["/CreationDate"] == info["/ModDate"] == "D:20170601000000+00'00'"
-    assert info.producer == f"reportgen {__version__} (pypdf)"
+    assert info.producer == f"reportgen {__version__} (pikepdf)"
     root = reader.trailer["/Root"]
     assert root["/Lang"] == "en-GB"
-    assert "/Metadata" not in root
     assert root["/PageMode"] == "/UseOutlines"
     assert root["/ViewerPreferences"]["/DisplayDocTitle"]
     file_id = reader.trailer["/ID"]
@@ -359,7 +358,7 @@ def test_manifest_lists_relative_paths_hashes_and_versions(tmp_path):
     assert data["status_counts"] == {"Green": 19, "Amber": 19, "Red": 5}
     assert data["reportgen"] == __version__
     assert set(data["libraries"]) == set(pack.LIBRARIES)
-    assert data["libraries"]["pypdf"].count(".") >= 1
+    assert data["libraries"]["pikepdf"] == "10.18.0"
     assert (data["period"], data["build_date"]) == ("2017-04", "2017-06-01T00:00:00Z")
 
     pack.write_manifest(out / "manifest.json", data)
