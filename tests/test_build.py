@@ -14,11 +14,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pikepdf
 import pytest
 import yaml
 from pypdf import PdfReader
 
 from reportgen.build import build
+from reportgen.merge import struct_elements
+
+from pack_tags import (headings, needs_pdfua_check, pdfua_failures, remapped_standard_types, type_counts,
+                       unresolved_struct_parents)
 
 ROOT = Path(__file__).resolve().parent.parent
 MEETINGS = sorted(p.parent for p in (ROOT / "data").glob("*/meeting.yaml"))
@@ -278,3 +283,70 @@ def test_an_output_folder_that_cannot_be_made_is_one_clear_line(tmp_path):
     assert result.returncode == 3
     assert result.stderr.strip().splitlines() == [
         f"reportgen build: cannot write or read {blocker / 'out'}: Not a directory"]
+
+
+# --- the pack's tags ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def covers(packs, tmp_path_factory):
+    """Each meeting's report.docx as LibreOffice exports it for the pack (one soffice run)."""
+    from reportgen.libreoffice import Conversion
+
+    folder = tmp_path_factory.mktemp("covers")
+    reports = [(m.name, (packs[0] / m.name / "report.docx").read_bytes()) for m in MEETINGS]
+    pdfs = Conversion(reports).finish()
+    for (name, _), data in zip(reports, pdfs):
+        (folder / f"{name}.pdf").write_bytes(data)
+    return folder
+
+
+@needs_soffice
+@pytest.mark.parametrize("meeting", [m.name for m in MEETINGS])
+def test_agenda_pack_keeps_the_cover_tags_and_the_scorecards(packs, meeting):
+    from docx import Document
+
+    folder = packs[0] / meeting
+    levels = {"Title": "H1", "Heading 1": "H1", "Heading 2": "H2"}
+    expected = [(levels[p.style.name], " ".join(p.text.split()))
+                for p in Document(folder / "report.docx").paragraphs if p.style.name in levels]
+    assert expected and expected[0][0] == "H1"
+    assert headings(folder / "agenda-pack.pdf", under=lambda pdf: pdf.Root.StructTreeRoot.K.K[0]) == expected
+    with pikepdf.open(folder / "agenda-pack.pdf") as pack, pikepdf.open(folder / "appendix-a-scorecard.pdf") as card:
+        parts = list(pack.Root.StructTreeRoot.K.K)
+        assert str(parts[0].T).startswith("Cover report: ")
+        assert unresolved_struct_parents(pack) == []
+        assert remapped_standard_types(pack) == []
+        cover_pages = len(pack.pages) - len(card.pages)
+        assert all("/StructParents" in page.obj for page in pack.pages[:cover_pages])
+        if "/StructTreeRoot" in card.Root:  # the scorecard's elements come along, in their own Part
+            assert [str(p.T)[:9] for p in parts] == ["Cover rep", "Appendix "]
+            theirs = type_counts(struct_elements(card.Root.StructTreeRoot.K))
+            theirs.pop("Document", None)
+            ours = type_counts(struct_elements(parts[1].K))
+            assert ours == theirs
+        else:  # not tagged yet: left out of the tree, with no keys into it
+            assert len(parts) == 1
+            assert not any("/StructParents" in page.obj for page in pack.pages[cover_pages:])
+
+
+@needs_soffice
+@needs_pdfua_check
+@pytest.mark.parametrize("meeting", [m.name for m in MEETINGS])
+def test_the_cover_pdf_passes_the_pdfua_checks(covers, meeting):
+    assert pdfua_failures(covers / f"{meeting}.pdf") == []
+
+
+@needs_soffice
+@needs_pdfua_check
+@pytest.mark.parametrize("meeting", [m.name for m in MEETINGS])
+def test_the_agenda_pack_passes_the_pdfua_checks(packs, meeting):
+    folder = packs[0] / meeting
+    failures = pdfua_failures(folder / "agenda-pack.pdf")
+    with pikepdf.open(folder / "appendix-a-scorecard.pdf") as card:
+        scorecard_tagged = "/StructTreeRoot" in card.Root
+    if failures and not scorecard_tagged:
+        # Only what an untagged part explains: its text outside the tags, and so no PDF/UA claim.
+        assert set(failures) <= {"XMP has pdfuaid:part=1 (5 / 06-002)", "all text tagged or artifact (7.1 / 01-005)"}
+        pytest.xfail("the scorecard (appendix-a-scorecard.pdf) is not tagged yet, so its pages in the pack are not")
+    assert failures == []
