@@ -13,7 +13,7 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from reportgen.merge import STANDARD_TYPES, struct_elements, tree_entries
+from reportgen.structtree import STANDARD_TYPES, struct_elements, tree_entries
 
 # The shared PDF/UA checker lives beside the repository, not in it.
 PDFUA_CHECK = Path(__file__).resolve().parent.parent.parent / "shared" / "tools" / "pdfua_check.py"

@@ -20,7 +20,7 @@ import yaml
 from pypdf import PdfReader
 
 from reportgen.build import build
-from reportgen.merge import struct_elements
+from reportgen.structtree import struct_elements
 
 from pack_tags import (headings, needs_pdfua_check, pdfua_failures, remapped_standard_types, type_counts,
                        unresolved_struct_parents)

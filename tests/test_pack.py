@@ -22,7 +22,7 @@ from reportlab.pdfgen import canvas
 import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem, String
 
-from reportgen import __version__, libreoffice, merge, pack
+from reportgen import __version__, libreoffice, merge, pack, structtree
 from reportgen.errors import RenderError
 
 from pack_tags import (PDFUA_CHECK, headings, needs_pdfua_check, pdfua_failures, remapped_standard_types, type_counts,
@@ -367,7 +367,7 @@ def test_merge_keeps_each_tagged_parts_tree_under_one_document(converted, tmp_pa
     out = tmp_path / "pack.pdf"
     merge.merge_pdfs([("Cover report", converted[0]), ("The cover again", converted[1])], out, **PACK_FACTS)
     with pikepdf.open(converted[0]) as cover:
-        cover_types = type_counts(merge.struct_elements(cover.Root.StructTreeRoot.K))
+        cover_types = type_counts(structtree.struct_elements(cover.Root.StructTreeRoot.K))
     with pikepdf.open(out) as pdf:
         tree = pdf.Root.StructTreeRoot
         document = tree.K
@@ -377,7 +377,7 @@ def test_merge_keeps_each_tagged_parts_tree_under_one_document(converted, tmp_pa
         for part in parts:
             assert part.S == "/Part" and part.P == document
             assert part.Lang == "en-US"  # the cover's own language, unlike the pack's en-GB
-            inside = type_counts(merge.struct_elements(part.K))
+            inside = type_counts(structtree.struct_elements(part.K))
             assert inside == {k: v for k, v in cover_types.items() if k != "Document"}
         # Each page's key is its own and finds its own page's elements.
         assert [int(p.obj.StructParents) for p in pdf.pages] == [0, 1]
@@ -417,7 +417,8 @@ def test_an_untagged_part_is_left_out_of_the_tree(converted, parts, tmp_path):
 def _tagged_pdf(path: Path, chart_role: str, box_width: int) -> Path:
     """A one-page tagged PDF with what a merge has to renumber and may have to rename:
     a custom type (/Chart) and a class (/Box), an ID, a link annotation and a form
-    XObject in the tree, a standard type remapped, and a bookmark to a named destination."""
+    XObject in the tree, a standard type mapped onto another (/Quote onto /P, as
+    LibreOffice did), and a bookmark to a named destination."""
     pdf = pikepdf.new()
     pdf.add_blank_page()
     page = pdf.pages[0].obj
@@ -436,7 +437,7 @@ def _tagged_pdf(path: Path, chart_role: str, box_width: int) -> Path:
                                          ID=String("chart"), C=Name("/Box")))
     linked = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Link, P=document, Pg=page,
                                           K=Dictionary(Type=Name.OBJR, Obj=link, Pg=page), Alt=String("example")))
-    in_form = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.P, P=document, Pg=page,
+    in_form = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Quote, P=document, Pg=page,
                                            K=Dictionary(Type=Name.MCR, MCID=0, Stm=form, Pg=page)))
     document.K = Array([chart, linked, in_form])
     root.K = document
@@ -463,15 +464,18 @@ def test_merge_renumbers_the_parent_tree_and_renames_what_two_parts_define_diffe
         # The second part's keys follow the first's: its page, link and form.
         page = pdf.pages[1].obj
         assert (page.StructParents, page.Annots[0].StructParent, page.Resources.XObject.Fm0.StructParents) == (3, 4, 5)
-        parents = dict((int(k), v) for k, v in merge.tree_entries(tree.ParentTree, "/Nums"))
+        parents = dict((int(k), v) for k, v in structtree.tree_entries(tree.ParentTree, "/Nums"))
         assert sorted(parents) == [0, 1, 2, 3, 4, 5] and int(tree.ParentTreeNextKey) == 6
         chart, link, in_form = pdf.Root.StructTreeRoot.K.K[1].K
         assert parents[3][0] == chart and parents[4] == link and parents[5][0] == in_form
         assert link.K.Obj == page.Annots[0] and in_form.K.Stm == page.Resources.XObject.Fm0
         assert unresolved_struct_parents(pdf) == []
         # /Chart means P in the first part and Figure in the second: the second's is renamed.
-        assert dict(tree.RoleMap.items()) == {"/Chart": Name.P, "/Chart-2": Name.Figure}  # /Quote -> /P dropped
+        assert dict(tree.RoleMap.items()) == {"/Chart": Name.P, "/Chart-2": Name.Figure}
         assert remapped_standard_types(pdf) == []
+        # Each part mapped the standard /Quote onto /P: the mapping is dropped, and its element is a P.
+        assert [e.S for e in structtree.struct_elements(tree.K) if e.get("/Pg") is not None] == [
+            "/Chart", "/Link", "/P", "/Chart-2", "/Link", "/P"]
         assert (chart.S, chart.C, str(chart.ID)) == ("/Chart-2", "/Box-2", "chart-2")
         assert [int(tree.ClassMap[k].Width) for k in ("/Box", "/Box-2")] == [1, 2]
         names = list(tree.IDTree.Names)
