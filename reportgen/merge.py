@@ -49,11 +49,16 @@ def merge_pdfs(
     pack = pikepdf.new()
     tree = StructTree(pack, language)
     with pack.open_outline() as outline:
-        for (part_title, _), source in zip(parts, sources):
+        for (part_title, path), source in zip(parts, sources):
             first = len(pack.pages)
-            pack.pages.extend(source.pages)
-            tree.add(source, pack.pages[first:], part_title)
-            outline.root.append(_bookmark(pack, source, first, part_title))
+            try:
+                pack.pages.extend(source.pages)
+                tree.add(source, pack.pages[first:], part_title)
+                outline.root.append(_bookmark(pack, source, first, part_title))
+            except (pikepdf.PdfError, ValueError, TypeError, KeyError, AttributeError, IndexError) as error:
+                # A file that opens can still hold a damaged page tree, outline or tags.
+                message = f"cannot be merged into the agenda pack, its PDF structure is damaged: {error}"
+                raise RenderError([Problem(str(path), message)]) from None
     tagged = tree.finish()
     _set_document_facts(pack, title=title, author=author, subject=subject, language=language,
                         created=created, pdfua=tagged)

@@ -190,6 +190,9 @@ def test_libreoffice_output_is_tagged(converted):
     root = PdfReader(converted[0]).trailer["/Root"]
     assert root["/MarkInfo"]["/Marked"]
     assert "/StructTreeRoot" in root
+    with pikepdf.open(converted[0]) as pdf:  # exported with LibreOffice's PDF/UA settings
+        assert pdf.open_metadata()["pdfuaid:part"] == "1"
+        assert remapped_standard_types(pdf) == []
 
 
 @needs_soffice
@@ -452,6 +455,18 @@ def _tagged_pdf(path: Path, chart_role: str, box_width: int) -> Path:
         outline.root.append(OutlineItem("The chart", String("the-chart")))
     pdf.save(path)
     return path
+
+
+def test_merge_names_a_part_whose_tags_are_damaged(parts, tmp_path):
+    damaged = _tagged_pdf(tmp_path / "damaged.pdf", "/P", 1)
+    with pikepdf.open(damaged, allow_overwriting_input=True) as pdf:
+        pdf.Root.StructTreeRoot.ParentTree = Dictionary(Nums=[Name("/NotANumber"), Array()])
+        pdf.save(damaged)
+    with pytest.raises(RenderError) as caught:
+        merge.merge_pdfs([parts[0], ("Appendix B", damaged)], tmp_path / "pack.pdf", **PACK_FACTS)
+    assert str(caught.value).startswith(
+        f"{damaged}: cannot be merged into the agenda pack, its PDF structure is damaged: ")
+    assert not (tmp_path / "pack.pdf").exists()
 
 
 def test_merge_renumbers_the_parent_tree_and_renames_what_two_parts_define_differently(tmp_path):
