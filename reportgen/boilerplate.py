@@ -21,16 +21,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2 import TemplateSyntaxError, UndefinedError
+from jinja2.sandbox import SecurityError
 
 from .errors import Problem, TemplateError
 from .meeting import PROJECT_ROOT, display_path
 from .model import Block, Quote, Run
+from .paths import safe_name
+from .sandbox import BoundedSandbox, make_sandbox, render_bounded
 
 BOILERPLATE_DIR = PROJECT_ROOT / "boilerplate"
 SUFFIXES = (".md", ".txt")
 _INLINE = re.compile(r"\\([\\*])|\*\*(.+?)\*\*|\*(?!\s)(.+?)(?<!\s)\*")
+# Markdown a paragraph file does not support, which would otherwise be printed as typed.
+_HEADING = re.compile(r"^#{1,6}(\s|$)")
+_NUMBERED = re.compile(r"^\d{1,3}[.)]\s")
 
 
 def _escape_markdown(value: object) -> object:
@@ -40,9 +45,8 @@ def _escape_markdown(value: object) -> object:
     return value
 
 
-def make_environment() -> SandboxedEnvironment:
-    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=False,
-                                keep_trailing_newline=True, finalize=_escape_markdown)
+def make_environment() -> BoundedSandbox:
+    return make_sandbox(autoescape=False, keep_trailing_newline=True, finalize=_escape_markdown)
 
 
 @dataclass
@@ -64,6 +68,8 @@ class Boilerplate:
         return name in self.overrides or self.find(name) is not None
 
     def find(self, name: str) -> Path | None:
+        if not safe_name(name):
+            return None  # a name is a file in these folders, never a path to somewhere else
         for folder in self.folders:
             for suffix in SUFFIXES:
                 path = folder / f"{name}{suffix}"
@@ -91,21 +97,30 @@ class Boilerplate:
         """The paragraph's blocks, with its fields filled in."""
         text, where = self.source(name)
         self.used.add(name)
-        return parse_blocks(fill(text, fields, where))
+        filled = fill(text, fields, where)
+        try:
+            return parse_blocks(filled)
+        except MarkupError as exc:
+            raise TemplateError([Problem(where, str(exc), row=exc.line)]) from None
 
 
 def fill(text: str, fields: Mapping[str, object], where: str) -> str:
     """Fill ``{{ field }}``s; errors name ``where`` and the line."""
     env = make_environment()
     try:
-        return env.from_string(text).render(dict(fields))
+        env.check_constructs(text)
+        return render_bounded(env.from_string(text), dict(fields))
     except TemplateSyntaxError as exc:
         raise TemplateError([Problem(where, exc.message or "template syntax error", row=exc.lineno)]) from None
     except UndefinedError as exc:
         problem = f"{_undefined_name(exc)}; fields available: {', '.join(sorted(fields))}"
         raise TemplateError([Problem(where, problem, row=_template_line(exc))]) from None
     except SecurityError as exc:
-        raise TemplateError([Problem(where, f"not allowed in a paragraph: {exc}")]) from None
+        problem = f"not allowed in a paragraph: {exc}"
+        raise TemplateError([Problem(where, problem, row=_template_line(exc))]) from None
+    except (OverflowError, MemoryError, RecursionError) as exc:
+        problem = f"cannot be filled in: {type(exc).__name__}: {exc}"
+        raise TemplateError([Problem(where, problem, row=_template_line(exc))]) from None
 
 
 def _undefined_name(exc: UndefinedError) -> str:
@@ -128,8 +143,25 @@ def _template_line(exc: BaseException) -> int | None:
 # --- the Markdown subset ----------------------------------------------------------------
 
 
+class MarkupError(ValueError):
+    """A line uses Markdown that paragraphs do not support (it would be printed as typed)."""
+
+    def __init__(self, message: str, line: int):
+        super().__init__(message)
+        self.line = line
+
+
+def _unsupported(stripped: str, line: int) -> None:
+    if _HEADING.match(stripped):
+        raise MarkupError("a line starting with '#' would print the '#'; paragraph files have no headings "
+                          "(the house style's sections give them): remove the '#' or make it a section", line)
+    if _NUMBERED.match(stripped):
+        raise MarkupError(f"a line starting with '{stripped.split()[0]}' would print that number; paragraphs are "
+                          "numbered by the house style, and lists use '- ' bullets", line)
+
+
 def parse_blocks(text: str) -> tuple[Block, ...]:
-    """Paragraphs, ``- `` bullets and ``> `` quotes, each a Block."""
+    """Paragraphs, ``- `` bullets and ``> `` quotes, each a Block; MarkupError for other Markdown."""
     blocks: list[Block] = []
     lines: list[str] = []
     kind = "body"
@@ -143,9 +175,10 @@ def parse_blocks(text: str) -> tuple[Block, ...]:
                 blocks.append(Block(runs, bullet=kind == "bullet"))
         lines.clear()
 
-    for raw in text.splitlines():
+    for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.rstrip()
         stripped = line.lstrip()
+        _unsupported(stripped, number)
         if not stripped:
             flush()
             kind = "body"

@@ -13,9 +13,11 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import multiprocessing
+import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from datetime import datetime
 from pathlib import Path
@@ -24,11 +26,13 @@ from .boilerplate import Boilerplate
 from .compose import compose, fields_for, house_style, paper_facts
 from .data import load_dataset
 from .errors import Problem, ReportgenError, StrictWarnings
+from .gate import publication_findings, split
 from .exports import scores_csv_bytes, scores_xlsx_bytes
 from .meeting import Meeting, display_path, load_meeting
 from .model import RED, Block, Report, ScoreSet
 from .libreoffice import Conversion, LibreOfficeMissing
-from .pack import Staging, build_date, manifest, manifest_bytes, merge_pdfs
+from .staging import Staging, sweep
+from .pack import build_date, manifest, manifest_bytes, merge_pdfs
 from .quality import data_quality_warnings
 from .parallel import beside, workers
 from .scoring import score_dataset
@@ -112,12 +116,31 @@ def exception_charts(scores: ScoreSet, parallel: bool) -> dict[str, bytes]:
         return dict(zip((s.id for s in reds), pool.map(score_chart, reds, chunksize=4)))
 
 
-def prepare(meeting_dir: Path | str, *, parallel: bool = False,
+DRAFT_HEADER = "DRAFT – not for publication"
+
+
+def _as_draft(report: Report) -> Report:
+    """A working copy: DRAFT in the page header of every page and in the title."""
+    facts = replace(report.facts, draft=True)
+    header = f"{DRAFT_HEADER}   {report.header_text}" if report.header_text else DRAFT_HEADER
+    return replace(report, facts=facts, header_text=header)
+
+
+def _gate(meeting: Meeting, scores: ScoreSet, dataset, report: Report, draft: bool) -> list[str]:
+    """The publication gate's warnings; raises with its errors (unless a draft)."""
+    errors, warnings = split(publication_findings(meeting, scores, dataset, report), draft)
+    if errors:
+        raise ReportgenError(errors)
+    return warnings
+
+
+def prepare(meeting_dir: Path | str, *, parallel: bool = False, draft: bool = False,
             on_cover: Callable[[str, bytes], None] | None = None) -> Built:
     """Load, score, compose and render one meeting; raises ReportgenError with every problem.
 
     ``on_cover`` is given the cover report as soon as it is rendered, while the
     scorecard may still be drawing, so that its PDF conversion can start early.
+    ``draft`` lets a paper the publication gate refuses through, marked DRAFT.
     """
     from .render.docx import render_report
 
@@ -128,10 +151,12 @@ def prepare(meeting_dir: Path | str, *, parallel: bool = False,
     boilerplate = Boilerplate.for_meeting(meeting, meeting.boilerplate or house_style(meeting).boilerplate)
     guidance = _guidance(meeting, scores, boilerplate)
     charts = exception_charts(scores, parallel)
+    facts = replace(paper_facts(meeting, created), draft=draft)
     with beside(parallel) as run:
-        pending = run(partial(_render_scorecard, exception_charts=charts), paper_facts(meeting, created), scores,
-                      guidance)
+        pending = run(partial(_render_scorecard, exception_charts=charts), facts, scores, guidance)
         report = compose(meeting, scores, boilerplate=boilerplate, created=created)
+        warnings = [*warnings, *_gate(meeting, scores, dataset, report, draft)]
+        report = _as_draft(report) if draft else report
         docx = render_report(report)
         if on_cover:
             on_cover(meeting.name, docx)
@@ -147,32 +172,34 @@ def prepare(meeting_dir: Path | str, *, parallel: bool = False,
                  tuple(dict.fromkeys(p.resolve() for p in inputs)), tuple(dict.fromkeys(all_warnings)))
 
 
-def _prepare_or_error(meeting_dir: Path | str, parallel: bool = False, on_cover=None) -> Built | ReportgenError:
+def _prepare_or_error(meeting_dir: Path | str, parallel: bool = False, on_cover=None,
+                      draft: bool = False) -> Built | ReportgenError:
     try:
-        return prepare(meeting_dir, parallel=parallel, on_cover=on_cover)
+        return prepare(meeting_dir, parallel=parallel, on_cover=on_cover, draft=draft)
     except ReportgenError as exc:
         return exc
 
 
-def _outcomes(meeting_dirs: list[Path | str], on_cover) -> Iterable[Built | ReportgenError]:
+def _outcomes(meeting_dirs: list[Path | str], on_cover, draft: bool) -> Iterable[Built | ReportgenError]:
     """Each meeting prepared, in order: on several cores when there are several meetings."""
     count = workers(len(meeting_dirs))
     if len(meeting_dirs) == 1:
-        yield _prepare_or_error(meeting_dirs[0], parallel=workers(2) > 1, on_cover=on_cover)
+        yield _prepare_or_error(meeting_dirs[0], parallel=workers(2) > 1, on_cover=on_cover, draft=draft)
         return
+    each = partial(_prepare_or_error, draft=draft)
     if count == 1:
-        yield from map(_prepare_or_error, meeting_dirs)
+        yield from map(each, meeting_dirs)
         return
     with multiprocessing.get_context("fork").Pool(count) as pool:
-        yield from pool.imap(_prepare_or_error, meeting_dirs)
+        yield from pool.imap(each, meeting_dirs)
 
 
 def prepare_all(meeting_dirs: Iterable[Path | str], progress: Progress = lambda _: None,
-                on_cover: Callable[[str, bytes], None] | None = None) -> list[Built]:
+                on_cover: Callable[[str, bytes], None] | None = None, draft: bool = False) -> list[Built]:
     """Prepare every meeting; report the problems of all of them together."""
     dirs = list(meeting_dirs)
     built, problems, error_type = [], [], ReportgenError
-    for meeting_dir, outcome in zip(dirs, _outcomes(dirs, on_cover)):
+    for meeting_dir, outcome in zip(dirs, _outcomes(dirs, on_cover, draft)):
         progress(f"composed {Path(meeting_dir).name}")
         if isinstance(outcome, ReportgenError):
             problems += outcome.problems
@@ -241,9 +268,65 @@ class CoverConversion:
             self.running.cancel()
 
 
+def _protected(item: Built) -> list[tuple[str, Path]]:
+    """The user's own files a pack must never replace: the meeting folder and what it reads."""
+    meeting = item.meeting
+    paths = [("the meeting folder", meeting.folder), ("its data", meeting.data_path)]
+    paths += [(f"its appendix {a.letter}", meeting.folder / a.source) for a in meeting.appendices
+              if a.source != "scorecard"]
+    return [(what, path.resolve()) for what, path in paths]
+
+
+def _overlaps(a: Path, b: Path) -> bool:
+    return a == b or a in b.parents or b in a.parents
+
+
+def _is_pack(folder: Path) -> bool:
+    """A folder reportgen made: it holds a manifest.json that names reportgen (or it is empty)."""
+    if not folder.is_dir() or folder.is_symlink():
+        return False
+    manifest_file = folder / "manifest.json"
+    if not manifest_file.is_file():
+        return not any(folder.iterdir())
+    try:
+        return "reportgen" in json.loads(manifest_file.read_text(encoding="utf-8"))
+    except (ValueError, OSError):
+        return False
+
+
+def output_problems(built: Sequence[Built], out_dir: Path) -> list[Problem]:
+    """Why writing these packs into ``out_dir`` could lose a file of the user's; [] when it cannot."""
+    out = Path(out_dir).resolve()
+    shown = display_path(Path(out_dir))
+    problems, seen = [], {}
+    for item in built:
+        target = out / item.meeting.name
+        for what, path in _protected(item):
+            if _overlaps(out, path):
+                where = "is" if path == out else "is inside" if path in out.parents else "contains"
+                problems.append(Problem("-o", f"the output folder {shown} {where} {what} "
+                                              f"{display_path(path)}; packs would overwrite the meeting's own "
+                                              "files. Choose an output folder outside every meeting folder, "
+                                              "e.g. -o out"))
+        earlier = seen.setdefault(target, item.meeting.folder)
+        if earlier != item.meeting.folder:
+            problems.append(Problem("-o", f"{display_path(earlier)} and {display_path(item.meeting.folder)} "
+                                          f"would both write {display_path(target)}; build them with "
+                                          "different -o folders, or rename one meeting folder"))
+        elif os.path.lexists(target) and not _is_pack(target):
+            problems.append(Problem("-o", f"{display_path(target)} exists and is not a pack reportgen made "
+                                          "(it has no reportgen manifest.json); move it away or choose another "
+                                          "output folder. reportgen only ever replaces its own packs"))
+    return list(dict.fromkeys(problems))
+
+
 def write_packs(built: Sequence[Built], out_dir: Path, covers: CoverConversion,
                 progress: Progress = lambda _: None) -> list[Path]:
     """Write every meeting's outputs into OUT/<meeting>/, all or nothing."""
+    problems = output_problems(built, out_dir)
+    if problems:
+        raise ReportgenError(problems)
+    sweep(Path(out_dir))
     with contextlib.ExitStack() as stack:
         stagings = [stack.enter_context(Staging(Path(out_dir) / item.meeting.name)) for item in built]
         for item, staging in zip(built, stagings):
@@ -264,7 +347,8 @@ def write_packs(built: Sequence[Built], out_dir: Path, covers: CoverConversion,
 
 
 def build(meeting_dirs: Iterable[Path | str], out_dir: Path | str, *, pack: bool = True, strict: bool = False,
-          progress: Progress = lambda _: None, warn: Progress = lambda _: None) -> list[Built]:
+          draft: bool = False, progress: Progress = lambda _: None,
+          warn: Progress = lambda _: None) -> list[Built]:
     """The whole job: every meeting prepared, then every pack written.
 
     LibreOffice starts converting the cover reports as soon as they exist (for
@@ -274,7 +358,8 @@ def build(meeting_dirs: Iterable[Path | str], out_dir: Path | str, *, pack: bool
     """
     covers = CoverConversion(pack, warn)
     try:
-        built = prepare_all(meeting_dirs, progress, on_cover=lambda name, docx: covers.start([(name, docx)]))
+        built = prepare_all(meeting_dirs, progress, on_cover=lambda name, docx: covers.start([(name, docx)]),
+                            draft=draft)
         warnings = [w for item in built for w in item.warnings]
         if strict and warnings:
             raise StrictWarnings([Problem("--strict", w) for w in warnings])

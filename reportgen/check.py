@@ -10,7 +10,7 @@ from .errors import DataError, ReportgenError
 from .meeting import display_path, load_meeting
 
 
-def check_meeting(meeting_dir: Path | str) -> list[str]:
+def check_meeting(meeting_dir: Path | str, draft: bool = False) -> list[str]:
     """Return the warnings for a meeting; raise ReportgenError listing every problem.
 
     The meeting file is checked first (without it nothing else can be found);
@@ -28,4 +28,4 @@ def check_meeting(meeting_dir: Path | str) -> list[str]:
         problems += exc.problems
     if problems:
         raise ReportgenError(problems)
-    return list(prepare(meeting_dir).warnings)
+    return list(prepare(meeting_dir, draft=draft).warnings)

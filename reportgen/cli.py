@@ -46,7 +46,7 @@ def _warn(args: argparse.Namespace) -> Callable[[str], None]:
 def _build(args: argparse.Namespace) -> int:
     from .build import build
 
-    built = build(args.meetings, args.output, pack=not args.no_pack, strict=args.strict,
+    built = build(args.meetings, args.output, pack=not args.no_pack, strict=args.strict, draft=args.draft,
                   progress=_progress(args), warn=_warn(args))
     if not args.quiet:
         for item in built:
@@ -66,7 +66,7 @@ def _summary_line(item, out: Path) -> str:
 def _check(args: argparse.Namespace) -> int:
     from .check import check_meeting
 
-    warnings = check_meeting(args.meeting)
+    warnings = check_meeting(args.meeting, draft=args.draft)
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if warnings:
@@ -88,9 +88,17 @@ def _new(args: argparse.Namespace) -> int:
     path, meeting = start_next_meeting(args.meeting, args.previous, period, when)
     print(f"reportgen new: wrote {path} for {meeting.meeting_date:%-d %B %Y}, period {meeting.period}; "
           f"add the data for {meeting.period}, then run: reportgen check {args.meeting}")
+    if meeting.title != previous_title(args.previous):
+        print(f"  title rolled forward: {meeting.title}")
     if meeting.overrides:
         print(f"  review the paragraphs this meeting overrides: {', '.join(meeting.overrides)}")
     return EXIT_OK
+
+
+def previous_title(folder: Path) -> str:
+    from .meeting import load_meeting
+
+    return load_meeting(folder)[0].title
 
 
 def _date(text: str):
@@ -135,11 +143,14 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("-o", "--output", type=Path, default=Path("out"), metavar="OUT", help="default: out")
     build.add_argument("--no-pack", action="store_true", help="skip the LibreOffice agenda pack (quick drafts)")
     build.add_argument("--strict", action="store_true", help="fail on any warning")
+    build.add_argument("--draft", action="store_true",
+                       help="a working copy: what would stop publication is only a warning, and every page says DRAFT")
     build.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     build.set_defaults(run=_build)
 
     check = commands.add_parser("check", help="validate a meeting, its data, boilerplate and template; write nothing")
     check.add_argument("meeting", type=Path, metavar="MEETING_DIR")
+    check.add_argument("--draft", action="store_true", help="check as for a --draft build")
     check.set_defaults(run=_check)
 
     new = commands.add_parser("new", help="start the next meeting's folder from the previous one")

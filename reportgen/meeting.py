@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .errors import MeetingError, Problem
 from .model import Rule
-from .paths import display_path
+from .paths import confined, display_path, outside_message, safe_name
 from .periods import Period
 from .yamlfile import read_yaml_mapping
 
@@ -29,6 +29,10 @@ TEMPLATES_DIR = PROJECT_ROOT / "templates"
 VERBS = ("NOTE", "CONSIDER", "COMMENT", "REVIEW", "AGREE", "ENDORSE")
 Verb = Literal["NOTE", "CONSIDER", "COMMENT", "REVIEW", "AGREE", "ENDORSE"]
 Numbering = Literal["decimal", "bracketed", "continuous", "none"]
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+# C0 control characters other than tab and line breaks (and DEL): XML cannot hold them,
+# and they arrive unseen when text is pasted from Word (U+000B is its manual line break).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class _Part(BaseModel):
@@ -77,6 +81,20 @@ class SectionSpec(_Part):
     """Boilerplate paragraph names and generated items, in order (see compose.GENERATED)."""
     numbered: bool = True
     """Whether the paragraphs of this section are numbered."""
+
+    @field_validator("content")
+    @classmethod
+    def _names(cls, value: list[str]) -> list[str]:
+        for name in value:
+            _paragraph_name(name)
+        return value
+
+
+def _paragraph_name(name: str) -> str:
+    if not safe_name(name):
+        raise ValueError(f"'{name}' is not a paragraph name; a name is a file in the boilerplate folders "
+                         "(e.g. rag-floor for rag-floor.md), without folders, '..' or a leading dot")
+    return name
 
 
 class Scoring(_Part):
@@ -164,6 +182,8 @@ class Meeting(_Part):
     cohort_name: str | None = None
     """How the paper names the cohort whose impact it shows: 'Unaccompanied Asylum Seeking Children (UASC)'."""
     scoring: Scoring = Scoring()
+    allow: list[Literal["red-without-commentary"]] = []
+    """Publication checks this meeting relaxes on purpose (see docs/refusals.md)."""
 
     # Set by load_meeting, not read from the file.
     folder: Path = Field(default=Path("."), exclude=True)
@@ -173,6 +193,29 @@ class Meeting(_Part):
     @classmethod
     def _period(cls, value: Any) -> Any:
         return _period(value)
+
+    @field_validator("meeting_date", "report_date")
+    @classmethod
+    def _plausible(cls, value: date | None) -> date | None:
+        if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise ValueError(f"{value.isoformat()} is not a plausible date for a meeting; "
+                             f"expected a year from {FIRST_YEAR} to {LAST_YEAR}")
+        return value
+
+    @field_validator("overrides")
+    @classmethod
+    def _override_names(cls, value: dict[str, str]) -> dict[str, str]:
+        for name in value:
+            _paragraph_name(name)
+        return value
+
+    @field_validator("boilerplate")
+    @classmethod
+    def _boilerplate_folder(cls, value: str | None) -> str | None:
+        if value is not None and not safe_name(value):
+            raise ValueError(f"'{value}' is not a boilerplate folder name; give the name of a folder in "
+                             "boilerplate/, without '/' or '..'")
+        return value
 
     @field_validator("background_documents", mode="before")
     @classmethod
@@ -240,6 +283,9 @@ def load_meeting(meeting_dir: Path | str) -> tuple[Meeting, list[str]]:
     folder = path.parent
     shown = display_path(path)
     raw = _read_yaml(path, shown)
+    control = _control_problems(raw, shown, "")
+    if control:
+        raise MeetingError(control)
     try:
         meeting = Meeting.model_validate(raw)
     except ValidationError as exc:
@@ -258,8 +304,38 @@ def _read_yaml(path: Path, shown: str) -> dict:
     return read_yaml_mapping(path, shown, MeetingError, what="keys such as committee: and meeting_date:")
 
 
+def _confinement_problems(meeting: Meeting, shown: str) -> list[Problem]:
+    """Paths the meeting file names must stay in the meeting folder (the template: or the house styles)."""
+    folder = meeting.folder
+    checks = [("scoring.data", meeting.scoring.data, meeting.data_path, (folder,))]
+    checks += [(f"appendices[{i}].source", a.source, folder / a.source, (folder,))
+               for i, a in enumerate(meeting.appendices) if a.source != "scorecard"]
+    if meeting.template.endswith(".docx"):
+        checks.append(("template", meeting.template, meeting.template_path, (folder, TEMPLATES_DIR)))
+    return [Problem(shown, f"{key}: '{given}' {outside_message(roots)}; copy the file into the meeting "
+                           "folder and name it from there")
+            for key, given, path, roots in checks if not confined(path, roots)]
+
+
+def _control_problems(node: Any, shown: str, path: str) -> list[Problem]:
+    """Every text in the file holding a control character, by key path."""
+    if isinstance(node, dict):
+        return [p for key, value in node.items()
+                for p in _control_problems(value, shown, f"{path}.{key}" if path else str(key))]
+    if isinstance(node, list):
+        return [p for i, value in enumerate(node) for p in _control_problems(value, shown, f"{path}[{i}]")]
+    if isinstance(node, str) and (found := CONTROL.search(node)):
+        code = f"U+{ord(found[0]):04X}"
+        hint = ", Word's manual line break," if found[0] == "\x0b" else ""
+        return [Problem(shown, f"{path}: contains the control character {code}{hint} at character "
+                               f"{found.start() + 1}; delete it (it cannot be printed or saved in a document)")]
+    return []
+
+
 def _file_problems(meeting: Meeting, shown: str) -> list[Problem]:
-    problems = []
+    problems = _confinement_problems(meeting, shown)
+    if problems:
+        return problems
     template = meeting.template_path
     if not template.is_file():
         if meeting.template.endswith(".docx"):

@@ -54,6 +54,8 @@ def _edit_yaml(text: str, *, period: Period, meeting_date: date, previous: Perio
     document = yaml.load(text)
     document["period"] = str(period)
     document["meeting_date"] = meeting_date
+    if isinstance(document.get("title"), str):
+        document["title"] = rolled_title(document["title"], previous, period)
     document.pop("report_date", None)
     scoring = document.setdefault("scoring", {})
     scoring["previous_period"] = str(previous)
@@ -62,6 +64,15 @@ def _edit_yaml(text: str, *, period: Period, meeting_date: date, previous: Perio
     out = io.StringIO()
     yaml.dump(document, out)
     return out.getvalue()
+
+
+def rolled_title(title: str, previous: Period, period: Period) -> str:
+    """The title with the previous period's name replaced by the new one's, in each way papers write it."""
+    for frequency in ("quarterly", "monthly"):
+        for old, new in ((previous.label(frequency), period.label(frequency)),
+                         (previous.in_words(frequency), period.in_words(frequency))):
+            title = title.replace(old, new)
+    return title
 
 
 def start_next_meeting(target: Path, previous_dir: Path, period: Period | None = None,

@@ -1,8 +1,7 @@
 """Writing a meeting's outputs: atomically, reproducibly, and into one agenda pack.
 
-A rebuild is what users do all day while editing, so every output of a meeting is
-made in a hidden folder beside the target and swapped into place only once all
-of them are complete (``Staging``). Everything that ends up in a file is derived
+Every output of a meeting is made in a hidden folder beside the target and
+swapped into place only once all of them are complete (staging.py). Everything that ends up in a file is derived
 from the inputs and one build date (``build_date``), never from the clock, so the
 same inputs give the same bytes and a published paper can be checked later
 against its ``manifest.json``.
@@ -15,8 +14,6 @@ import io
 import json
 import os
 import re
-import shutil
-import tempfile
 import zipfile
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timezone
@@ -26,7 +23,7 @@ from pathlib import Path
 from lxml import etree
 
 from . import __version__
-from .atomic import atomic_write_bytes, umask
+from .atomic import atomic_write_bytes
 from .errors import RenderError
 from .merge import merge_pdfs  # noqa: F401  (the pack is merged there; build.py imports it from here)
 
@@ -55,61 +52,6 @@ def _utc(when: datetime) -> datetime:
     if when.tzinfo is None:
         return when.replace(tzinfo=timezone.utc)
     return when.astimezone(timezone.utc)
-
-
-class Staging:
-    """Build one meeting's outputs in a hidden folder, then swap it in for ``target``.
-
-    ``with Staging(out / "kent-scs-2017-06") as stage:`` write into ``stage.path``;
-    when the block ends normally the folder replaces the target, and when it raises
-    the folder is removed and the previous target is left as it was.
-    """
-
-    def __init__(self, target: Path):
-        self.target = Path(target)
-        self.path: Path | None = None
-
-    def __enter__(self) -> Staging:
-        self.target.parent.mkdir(parents=True, exist_ok=True)
-        self.path = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.tmp-", dir=self.target.parent))
-        os.chmod(self.path, 0o777 & ~umask())  # mkdtemp's 0700 would hide the pack from colleagues
-        return self
-
-    def write_bytes(self, name: str, data: bytes) -> Path:
-        assert self.path is not None, "use Staging in a with block"
-        path = self.path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        return path
-
-    def __exit__(self, exc_type, exc, tb) -> bool:
-        assert self.path is not None
-        try:
-            if exc_type is None:
-                self._swap()
-        finally:
-            shutil.rmtree(self.path, ignore_errors=True)
-        return False
-
-    def _swap(self) -> None:
-        # POSIX cannot atomically replace a non-empty folder, so the old one is moved
-        # aside first and moved back if the new one cannot take its place.
-        assert self.path is not None
-        old = self.path.with_name(self.path.name.replace(".tmp-", ".old-", 1))
-        had_old = os.path.lexists(self.target)
-        if had_old:
-            os.rename(self.target, old)
-        try:
-            os.rename(self.path, self.target)
-        except BaseException:
-            if had_old:
-                os.rename(old, self.target)
-            raise
-        if had_old:
-            if old.is_dir() and not old.is_symlink():
-                shutil.rmtree(old)
-            else:
-                old.unlink()
 
 
 # --- reproducible docx / xlsx -----------------------------------------------------

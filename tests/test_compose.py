@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+import shutil
 from pathlib import Path
 
 import pytest
@@ -191,7 +192,7 @@ def test_an_exempt_report_prints_its_schedule_12a_paragraph(tmp_path, name):
 
     source = yaml.safe_load((ROOT / "data" / name / "meeting.yaml").read_text(encoding="utf-8"))
     source.update(classification="Exempt", exempt_paragraph=3)
-    source["scoring"]["data"] = str(ROOT / "data" / name / source["scoring"]["data"])
+    shutil.copytree(ROOT / "data" / name, tmp_path, dirs_exist_ok=True)  # data inside the meeting folder
     (tmp_path / "meeting.yaml").write_text(yaml.safe_dump(source, allow_unicode=True), encoding="utf-8")
     meeting, _ = load_meeting(tmp_path)
     scores = score_dataset(load_dataset(meeting.data_path), meeting.period, meeting.scoring.parsed_rule,

@@ -147,10 +147,9 @@ def test_same_input_same_bytes():
 
 def meeting_copy(tmp_path: Path, name: str = "kent-scs-2017-06", **changes) -> Path:
     source = yaml.safe_load((DATA / name / "meeting.yaml").read_text(encoding="utf-8"))
-    source["scoring"]["data"] = str(DATA / name)
     source.update(changes)
     folder = tmp_path / "meeting"
-    folder.mkdir(exist_ok=True)
+    shutil.copytree(DATA / name, folder, dirs_exist_ok=True)  # data inside the meeting folder
     (folder / "meeting.yaml").write_text(yaml.safe_dump(source, allow_unicode=True), encoding="utf-8")
     return folder
 
@@ -172,7 +171,8 @@ def test_ampersands_angle_brackets_and_welsh_letters_come_out_as_written(tmp_pat
 def edited_template(tmp_path: Path, change) -> Path:
     """A copy of the Kent template with word/document.xml changed, as Word or a user would."""
     source = TEMPLATES / "kent-cabinet-committee.docx"
-    target = tmp_path / "edited.docx"
+    target = tmp_path / "meeting" / "edited.docx"  # a template a meeting names lives in its folder
+    target.parent.mkdir(exist_ok=True)
     with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             data = zin.read(info.filename)
@@ -203,7 +203,7 @@ def test_template_syntax_error_shows_path_and_the_text_around_it(tmp_path, monke
     with pytest.raises(TemplateError) as caught:
         prepare(meeting_copy(tmp_path, template=str(template), house_style="kent-cabinet-committee"))
     message = str(caught.value)
-    assert message.startswith("edited.docx: template syntax error: ")
+    assert message.startswith("meeting/edited.docx: template syntax error: ")
     assert "near: " in message and "{{ heading + }}" in message
 
 
@@ -212,7 +212,7 @@ def test_template_asking_for_an_unknown_field_is_caught_before_rendering(tmp_pat
     template = edited_template(tmp_path, lambda xml: xml.replace("{{ heading }}", "{{ heading }} {{ chair }}"))
     problems = check_template(template)
     assert [str(p) for p in problems] == [
-        "edited.docx: uses {{ chair }}, which the report does not provide; available: classification_notice, "
+        "meeting/edited.docx: uses {{ chair }}, which the report does not provide; available: classification_notice, "
         "facts, footer_text, front, header, header_text, heading, sections, signatory, title_lines"]
     with pytest.raises(TemplateError, match="chair"):
         prepare(meeting_copy(tmp_path, template=str(template), house_style="kent-cabinet-committee"))
@@ -223,7 +223,7 @@ def test_an_undefined_attribute_at_render_time_is_a_clear_error(tmp_path, monkey
     template = edited_template(tmp_path, lambda xml: xml.replace("{{ heading }}", "{{ facts.chair }}"))
     with pytest.raises(TemplateError) as caught:
         prepare(meeting_copy(tmp_path, template=str(template), house_style="kent-cabinet-committee"))
-    assert str(caught.value).startswith("edited.docx: 'dict object' has no attribute 'chair'")
+    assert str(caught.value).startswith("meeting/edited.docx: 'dict object' has no attribute 'chair'")
 
 
 def test_missing_boilerplate_and_unknown_template_and_bad_meeting(tmp_path, monkeypatch):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ def minimal(**changes) -> dict:
         "council": "Kent County Council", "committee": "Test Committee", "meeting_date": "2017-06-22",
         "title": "Scorecard", "period": "2017-04", "template": "kent-cabinet-committee",
         "recommendations": [{"verb": "NOTE", "text": "the report"}],
-        "scoring": {"data": str(KENT)},
+        "scoring": {"data": "."},
     }
     meeting.update(changes)
     return meeting
@@ -30,6 +31,8 @@ def minimal(**changes) -> dict:
 def write(tmp_path: Path, meeting: dict | str) -> Path:
     folder = tmp_path / "meeting"
     folder.mkdir(exist_ok=True)
+    for table in ("indicators.csv", "values.csv"):  # the data lives in the meeting folder
+        shutil.copy(KENT / table, folder / table)
     text = meeting if isinstance(meeting, str) else yaml.safe_dump(meeting, allow_unicode=True)
     (folder / "meeting.yaml").write_text(text, encoding="utf-8")
     return folder
@@ -83,7 +86,7 @@ def test_every_problem_is_reported_at_once(tmp_path, monkeypatch):
 
 
 def test_bad_period_and_rule_are_explained(tmp_path, monkeypatch):
-    found = problems(tmp_path, minimal(period="April", scoring={"data": str(KENT), "rule": "green=x"}),
+    found = problems(tmp_path, minimal(period="April", scoring={"data": ".", "rule": "green=x"}),
                      monkeypatch)
     assert found[0] == "meeting/meeting.yaml: period: 'April' is not a period; write it as YYYY-MM, e.g. 2017-04"
     assert found[1].startswith("meeting/meeting.yaml: scoring.rule: 'x' is not a band")
@@ -110,7 +113,7 @@ def test_missing_data_folder_is_reported_relative_to_the_meeting(tmp_path, monke
 
 
 def test_unknown_keys_are_warnings_not_errors(tmp_path, monkeypatch):
-    meeting = minimal(colour="blue", scoring={"data": str(KENT), "rules": "green=0"})
+    meeting = minimal(colour="blue", scoring={"data": ".", "rules": "green=0"})
     meeting["recommendations"][0]["verbs"] = "NOTE"
     monkeypatch.chdir(tmp_path)
     _, warnings = load_meeting(write(tmp_path, meeting))

@@ -15,12 +15,11 @@ from pathlib import Path
 
 import docx
 import docx.comments
+import pikepdf
 import pytest
+from pikepdf import Array, Dictionary, Name, OutlineItem, String
 from pypdf import PdfReader
 from reportlab.pdfgen import canvas
-
-import pikepdf
-from pikepdf import Array, Dictionary, Name, OutlineItem, String
 
 from reportgen import __version__, libreoffice, merge, pack, structtree
 from reportgen.errors import RenderError
@@ -67,43 +66,6 @@ def test_atomic_write_replaces_the_file_and_leaves_nothing_else(tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's private 0600
-
-
-def _previous_pack(out: Path) -> Path:
-    target = out / "kent-scs-2017-06"
-    target.mkdir(parents=True)
-    (target / "report.docx").write_bytes(b"previous report")
-    return target
-
-
-def test_staging_swaps_the_new_pack_in_whole(tmp_path):
-    target = _previous_pack(tmp_path)
-    with pack.Staging(target) as stage:
-        assert stage.path.parent == tmp_path and stage.path.name.startswith(".kent-scs-2017-06.tmp-")
-        stage.write_bytes("report.docx", b"new report")
-        stage.write_bytes("scores.csv", b"id\n")
-        assert (target / "report.docx").read_bytes() == b"previous report"  # not yet swapped
-    assert sorted(p.name for p in target.iterdir()) == ["report.docx", "scores.csv"]
-    assert (target / "report.docx").read_bytes() == b"new report"
-    assert [p.name for p in tmp_path.iterdir()] == ["kent-scs-2017-06"]
-
-
-def test_a_failed_build_leaves_the_previous_pack_untouched(tmp_path):
-    target = _previous_pack(tmp_path)
-    with pytest.raises(RuntimeError, match="template broke"):
-        with pack.Staging(target) as stage:
-            stage.write_bytes("report.docx", b"half a report")
-            raise RuntimeError("template broke")
-    assert [p.name for p in target.iterdir()] == ["report.docx"]
-    assert (target / "report.docx").read_bytes() == b"previous report"
-    assert [p.name for p in tmp_path.iterdir()] == ["kent-scs-2017-06"]  # no .tmp folder left
-
-
-def test_a_failed_first_build_leaves_nothing(tmp_path):
-    with pytest.raises(KeyboardInterrupt):
-        with pack.Staging(tmp_path / "out" / "bucks-2018-01"):
-            raise KeyboardInterrupt
-    assert list((tmp_path / "out").iterdir()) == []
 
 
 # --- reproducible docx -------------------------------------------------------------

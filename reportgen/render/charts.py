@@ -71,6 +71,8 @@ def _style() -> dict:
     return {
         "font.family": FONT,
         "font.size": 9,
+        # Labels are printed as written: '$' in an indicator's name is not the start of maths.
+        "text.parse_math": False,
         "axes.edgecolor": "#595959",
         "axes.labelcolor": TEXT,
         "xtick.color": TEXT,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -20,21 +21,21 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm
 from docxtpl import DocxTemplate, InlineImage, RichText
-from jinja2 import StrictUndefined, TemplateError as JinjaTemplateError, TemplateSyntaxError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import TemplateError as JinjaTemplateError, TemplateSyntaxError
 
 from ..errors import Problem, RenderError, TemplateError
 from ..meeting import display_path
 from ..model import Chart, Paragraph, Report, Table
 from ..pack import normalise_docx
+from ..sandbox import BoundedSandbox, make_sandbox, time_limit, TIME_LIMIT
 
 # Characters XML 1.0 cannot hold (and docxtpl's \a and \f paragraph/page tricks): dropped.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
 CONTEXT_LINES = 3
 
 
-def make_environment() -> SandboxedEnvironment:
-    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
+def make_environment() -> BoundedSandbox:
+    return make_sandbox(autoescape=True)
 
 
 class AltTextImage(InlineImage):
@@ -119,8 +120,13 @@ def _open(template: Path) -> DocxTemplate:
     shown = display_path(template)
     if not template.is_file():
         raise TemplateError([Problem(shown, "template file does not exist")])
+    if not zipfile.is_zipfile(template):
+        raise TemplateError([Problem(shown, "is not a Word document (.docx): a .docx is a zip file and this is not "
+                                            "one; save the template from Word as 'Word Document (*.docx)'")])
     try:
-        return DocxTemplate(template)
+        tpl = DocxTemplate(template)
+        tpl.init_docx()  # docxtpl opens lazily: open now, so a damaged file is reported here
+        return tpl
     except Exception as exc:  # a zip that is not a Word document, or a damaged one
         raise TemplateError([Problem(shown, f"is not a Word document (.docx) that can be opened: {exc}")]) from None
 
@@ -181,8 +187,9 @@ def render_report(report: Report) -> bytes:
     env = make_environment()
     context = build_context(tpl, report)
     try:
-        tpl.render(context, jinja_env=env, autoescape=True)
-    except JinjaTemplateError as exc:
+        with time_limit(TIME_LIMIT):
+            tpl.render(context, jinja_env=env, autoescape=True)
+    except JinjaTemplateError as exc:  # LimitExceeded too: a template asking for too much
         lines = list(getattr(exc, "docx_context", None) or _runtime_context(tpl, exc))
         message = getattr(exc, "message", None) or str(exc)
         raise TemplateError([Problem(shown, f"{message}{_near(lines)}")]) from None
