@@ -1,7 +1,8 @@
 """Writing a meeting's outputs: atomically, reproducibly, and into one agenda pack.
 
 Every output of a meeting is made in a hidden folder beside the target and
-swapped into place only once all of them are complete (staging.py). Everything that ends up in a file is derived
+swapped into place only once all of them are complete (staging.py), and the agenda
+pack is merged in merge.py. Everything that ends up in a file is derived
 from the inputs and one build date (``build_date``), never from the clock, so the
 same inputs give the same bytes and a published paper can be checked later
 against its ``manifest.json``.
@@ -25,7 +26,6 @@ from lxml import etree
 from . import __version__
 from .atomic import atomic_write_bytes
 from .errors import RenderError
-from .merge import merge_pdfs  # noqa: F401  (the pack is merged there; build.py imports it from here)
 
 LIBRARIES = ("python-docx", "docxtpl", "reportlab", "pandas", "matplotlib", "openpyxl", "pikepdf")
 ZIP_EPOCH = datetime(1980, 1, 1, tzinfo=timezone.utc)  # the earliest time a zip can hold

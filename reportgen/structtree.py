@@ -102,7 +102,7 @@ class StructTree:
 
     def finish(self) -> bool:
         """Put the tree into the pack; True when every part was tagged."""
-        from pikepdf import Array, Dictionary, Name, String
+        from pikepdf import Array, Dictionary, String
 
         if not any(self.tagged):
             return False
