@@ -23,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .boilerplate import Boilerplate
-from .compose import compose, fields_for, house_style, paper_facts
+from .compose import compose, fields_for, history_length, house_style, paper_facts
 from .data import load_dataset
 from .errors import Problem, ReportgenError, StrictWarnings
 from .gate import publication_findings, split
@@ -73,7 +73,8 @@ class Built:
 
 def _score(meeting: Meeting, dataset) -> ScoreSet:
     try:
-        return score_dataset(dataset, meeting.period, meeting.scoring.parsed_rule, meeting.scoring.previous_period)
+        return score_dataset(dataset, meeting.period, meeting.scoring.parsed_rule, meeting.scoring.previous_period,
+                             history_length(meeting))
     except ValueError as exc:
         raise ReportgenError([Problem(meeting.source, str(exc))]) from None
 
@@ -146,7 +147,7 @@ def prepare(meeting_dir: Path | str, *, parallel: bool = False, draft: bool = Fa
     from .render.docx import render_report
 
     meeting, warnings = load_meeting(meeting_dir)
-    dataset = load_dataset(display_path(meeting.data_path))
+    dataset = load_dataset(display_path(meeting.data_path), **meeting.scoring.load_options)
     scores = _score(meeting, dataset)
     created = build_date(meeting.meeting_date)
     boilerplate = Boilerplate.for_meeting(meeting, meeting.boilerplate or house_style(meeting).boilerplate)
@@ -168,7 +169,7 @@ def prepare(meeting_dir: Path | str, *, parallel: bool = False, draft: bool = Fa
               *filter(None, used), *(meeting.folder / a.source for a in meeting.appendices if a.source != "scorecard"))
     # The data-quality check words the scorer's "no value" notes better (it names the
     # latest value there is), so scores.warnings are left to `reportgen score`.
-    all_warnings = (*warnings, *quality, *_unused_overrides(meeting, boilerplate))
+    all_warnings = (*warnings, *house_style(meeting).warnings, *quality, *_unused_overrides(meeting, boilerplate))
     return Built(meeting, scores, report, created, docx, scorecard,
                  tuple(dict.fromkeys(p.resolve() for p in inputs)), tuple(dict.fromkeys(all_warnings)))
 
@@ -275,7 +276,10 @@ def _protected(item: Built) -> list[tuple[str, Path]]:
     paths = [("the meeting folder", meeting.folder), ("its data", meeting.data_path)]
     paths += [(f"its appendix {a.letter}", meeting.folder / a.source) for a in meeting.appendices
               if a.source != "scorecard"]
-    return [(what, path.resolve()) for what, path in paths]
+    resolved = {}
+    for what, path in paths:
+        resolved.setdefault(path.resolve(), what)  # data: . is the meeting folder: name it once
+    return [(what, path) for path, what in resolved.items()]
 
 
 def _overlaps(a: Path, b: Path) -> bool:
@@ -302,6 +306,7 @@ def output_problems(built: Sequence[Built], out_dir: Path) -> list[Problem]:
     problems, seen = [], {}
     for item in built:
         target = out / item.meeting.name
+        before = len(problems)
         for what, path in _protected(item):
             if _overlaps(out, path):
                 where = "is" if path == out else "is inside" if path in out.parents else "contains"
@@ -314,7 +319,7 @@ def output_problems(built: Sequence[Built], out_dir: Path) -> list[Problem]:
             problems.append(Problem("-o", f"{display_path(earlier)} and {display_path(item.meeting.folder)} "
                                           f"would both write {display_path(target)}; build them with "
                                           "different -o folders, or rename one meeting folder"))
-        elif os.path.lexists(target) and not _is_pack(target):
+        elif len(problems) == before and os.path.lexists(target) and not _is_pack(target):
             problems.append(Problem("-o", f"{display_path(target)} exists and is not a pack reportgen made "
                                           "(it has no reportgen manifest.json); move it away or choose another "
                                           "output folder. reportgen only ever replaces its own packs"))

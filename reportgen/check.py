@@ -23,7 +23,7 @@ def check_meeting(meeting_dir: Path | str, draft: bool = False) -> list[str]:
     meeting, _ = load_meeting(meeting_dir)
     problems = list(check_template(meeting.template_path))
     try:
-        load_dataset(display_path(meeting.data_path))
+        load_dataset(display_path(meeting.data_path), **meeting.scoring.load_options)
     except DataError as exc:
         problems += exc.problems
     if problems:

@@ -25,10 +25,13 @@ class Problem:
     message: str
     row: int | None = None  # as a spreadsheet user counts it: the header is row 1
     column: str | None = None  # a column name, or a key path such as recommendations[0].verb
+    cell: str | None = None  # an Excel cell reference such as C41, shown as data.xlsx[values]!C41
 
     def __str__(self) -> str:
         where = self.file
-        if self.row is not None:
+        if self.cell:
+            where += f"!{self.cell}"  # the cell names its row already
+        elif self.row is not None:
             where += f":{self.row}"
         if self.column:
             label = "column" if self.row is not None or "." not in self.column else "key"

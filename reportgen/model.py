@@ -27,7 +27,8 @@ COMPARE_WITH = ("previous", "last_year")
 GREEN, AMBER, RED = "Green", "Amber", "Red"
 NO_DATA, NO_TARGET = "No data", "No target"
 WITHIN, ABOVE, BELOW = "Within range", "Above range", "Below range"
-NO_RANGE = "No range"  # a cohort variant of an activity indicator: the range was set for the whole measure
+# A cohort variant of an activity indicator with no range of its own: the range was set for the whole measure.
+NO_RANGE = "Not rated (range is for the whole measure)"
 KPI_STATUSES = (GREEN, AMBER, RED, NO_DATA, NO_TARGET)
 ACTIVITY_STATUSES = (WITHIN, ABOVE, BELOW, NO_DATA, NO_RANGE)
 RAG = (GREEN, AMBER, RED)
@@ -133,6 +134,8 @@ class Observation:
     commentary: str = ""
     forecast: str = ""
     ytd: float | None = None  # the year-to-date figure beside the period's own value, where the data has one
+    expected_low: float | None = None  # this row's own expected range (a cohort of an activity indicator)
+    expected_high: float | None = None
     row: int = field(default=0, compare=False)  # the spreadsheet row it came from, for messages
 
 
@@ -145,6 +148,7 @@ class Dataset:
     sources: tuple[str, ...] = ()  # the files read, for messages and the manifest
     indicator_source: str = "indicators"  # how messages name the indicators table
     value_source: str = "values"  # how messages name the values table
+    warnings: tuple = field(default=(), compare=False)  # errors.Problem: what loaded but deserves a look (an encoding guessed)
 
     @property
     def latest_period(self) -> Period | None:
@@ -338,6 +342,7 @@ class HeaderField:
 
     label: str
     value: str  # lines separated by "\n"
+    label_runs: tuple[Run, ...] = ()  # the label as runs when part of it is in another language (bilingual)
 
 
 @dataclass(frozen=True)
@@ -356,6 +361,7 @@ class Report:
     classification_notice: str = ""  # the Schedule 12A wording when exempt
     header_text: str = ""  # page header
     footer_text: str = ""  # page footer, before the page number
+    heading_runs: tuple[Run, ...] = ()  # the same as runs when part of it is in another language (Welsh)
 
     @property
     def charts(self) -> tuple[Chart, ...]:

@@ -7,16 +7,18 @@ fails on them.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from statistics import median
 
 from .errors import Problem
 from .model import Dataset, Indicator, Observation
 from .periods import FREQUENCY_MONTHS, Period
-from .scoring import own_period
+from .scoring import own_period, rated_figure
 
 OUTLIER_SPREAD = 6.0  # robust z-score beyond which a value is "far outside its history"
 OUTLIER_SHARE = 0.25  # ...and at least this share of the usual level away, so a steady series' small step is no alarm
 MIN_HISTORY = 6  # fewer earlier values than this and no judgement is made
+OUTLIER_HISTORY = 12  # the latest value is judged against up to this many values before it
 
 
 def _series(dataset: Dataset) -> dict[tuple[str, str], list[Observation]]:
@@ -39,15 +41,17 @@ def _gaps(ind: Indicator, cohort: str, rows: list[Observation], source: str) -> 
     if not missing:
         return []
     listed = ", ".join(p.label(ind.frequency) for p in missing[:6]) + (" ..." if len(missing) > 6 else "")
+    after = next(o for o in rows if o.period > missing[0])  # the row the gap is just above
     return [Problem(source, f"{_name(ind, cohort)} has no row for {listed}, in the middle of its series "
-                            f"({first.label(ind.frequency)} to {last.label(ind.frequency)})", None, "period")]
+                            f"({first.label(ind.frequency)} to {last.label(ind.frequency)})", after.row or None,
+                    "period")]
 
 
 def _outlier(ind: Indicator, cohort: str, rows: list[Observation], source: str) -> list[Problem]:
     valued = [o for o in rows if o.value is not None]
     if len(valued) <= MIN_HISTORY:
         return []
-    latest, earlier = valued[-1], [o.value for o in valued[-13:-1]]
+    latest, earlier = valued[-1], [o.value for o in valued[-OUTLIER_HISTORY - 1:-1]]
     centre = median(earlier)
     spread = median(abs(v - centre) for v in earlier) * 1.4826
     distance = abs(latest.value - centre)
@@ -59,40 +63,37 @@ def _outlier(ind: Indicator, cohort: str, rows: list[Observation], source: str) 
                             "check it is not a typing or unit error", latest.row or None, "value")]
 
 
-def _percent_range(ind: Indicator, rows: list[Observation], source: str) -> list[Problem]:
-    if ind.unit != "percent":
-        return []
-    return [Problem(source, f"{ind.id}: {o.value:g} is not a percentage between 0 and 100 "
-                            "(percentages are written in points: 85.3, not 0.853)", o.row or None, "value")
-            for o in rows if o.value is not None and not 0 <= o.value <= 100]
-
-
 def _stale(ind: Indicator, rows: list[Observation], period: Period, source: str) -> list[Problem]:
     step = FREQUENCY_MONTHS.get(ind.frequency, 1)
-    valued = [o.period for o in rows if o.value is not None and o.period <= period]
-    if valued and period.months_since(max(valued)) < step:
+    valued = [o for o in rows if rated_figure(ind, o) is not None and o.period <= period]
+    latest = max(valued, key=lambda o: o.period) if valued else None
+    if latest and period.months_since(latest.period) < step:
         return []
     expected = own_period(ind, {o.period: o for o in rows}, period).label(ind.frequency)
     message = f"{ind.id} ({ind.name}) has no value for {expected}"
-    if valued:
-        message += f"; its latest value is for {max(valued).label(ind.frequency)}"
+    if latest:
+        message += f"; its latest value is for {latest.period.label(ind.frequency)}"
     message += ", so it shows as No data"
-    return [Problem(source, message, None, "period")]
+    return [Problem(source, message, latest.row or None if latest else None, "period")]
 
 
 def data_quality_warnings(dataset: Dataset, period: Period | None = None) -> list[Problem]:
-    """Gaps in a series, values far outside their history, impossible percentages, stale data."""
+    """What loaded but deserves a look: the loader's own notes (an encoding guessed), gaps in a
+    series, values far outside their history, stale data. Impossible figures (a percentage above
+    100, negative days) are not here: the loader refuses them as errors."""
     period = period or dataset.latest_period
     indicators = {i.id: i for i in dataset.indicators}
     source = dataset.value_source
-    warnings: list[Problem] = []
+    warnings: list[Problem] = list(dataset.warnings)
     series = _series(dataset)
     for (ident, cohort), rows in series.items():
         ind = indicators[ident]
         warnings += _gaps(ind, cohort, rows, source)
         warnings += _outlier(ind, cohort, [o for o in rows if period is None or o.period <= period], source)
-        warnings += _percent_range(ind, rows, source)
     if period is not None:
         for ind in dataset.indicators:
             warnings += _stale(ind, series.get((ind.id, ""), []), period, source)
+    if dataset.indicator_source == dataset.value_source:
+        # One wide sheet: a value sits under its period's header, not in a 'value' or 'period' column.
+        warnings = [replace(w, column=None) if w.file == source else w for w in warnings]
     return warnings

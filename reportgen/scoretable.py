@@ -51,11 +51,13 @@ def score_rows(scores: ScoreSet) -> list[dict[str, object]]:
 
 
 def to_csv(scores: ScoreSet) -> str:
+    from .exports import _csv_cell  # the same formula guard as scores.csv (exports imports this module)
+
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in score_rows(scores):
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+        writer.writerow({k: _csv_cell(v) for k, v in row.items()})
     return buffer.getvalue()
 
 

@@ -9,21 +9,24 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 
 from .formatting import rounded as displayed
 from .model import (
     ABOVE, AMBER, BELOW, DECLINED, DECREASED, GREEN, IMPROVED, INCREASED, NO_CHANGE, NO_DATA,
-    NO_RANGE, NO_TARGET, RED, WITHIN, Band, Dataset, Indicator, Observation, Point, Rule, Score, ScoreSet,
+    NO_RANGE, NO_TARGET, RAG, RED, WITHIN, Band, Dataset, Indicator, Observation, Point, Rule, Score, ScoreSet,
     Summary,
 )
 from .periods import FREQUENCY_MONTHS, Period
 
 __all__ = [
     "displayed", "kpi_status", "activity_status", "direction", "derived_forecast",
-    "threshold_problems", "score_dataset",
+    "threshold_problems", "thresholds", "rated_figure", "outturn_period", "score_dataset",
+    "HISTORY_LENGTH",
 ]
 
+HISTORY_LENGTH = 13  # periods of history a score carries by default: a year and the same month before it
 _FORECAST_FROM_STATUS = {GREEN: "likely", AMBER: "may", RED: "unlikely"}
 _NO_BAND = Band(0.0, False)
 
@@ -161,17 +164,72 @@ def own_period(indicator: Indicator, series: Series, report: Period) -> Period:
     return report.shift(-months_back)
 
 
-def _rating(indicator: Indicator, obs: Observation | None, rule: Rule | None,
-            cohort: str = "") -> tuple[str, str, float | None, float | None]:
-    """(status, how it was reached, target, floor) for one observation."""
-    value = obs.value if obs else None
+def rated_figure(indicator: Indicator, obs: Observation | None) -> float | None:
+    """The figure the status is judged on: the period's value, or its year to date (``rate_on``)."""
+    if obs is None:
+        return None
+    return obs.ytd if indicator.rate_on == "ytd" else obs.value
+
+
+def thresholds(
+    target: float | None,
+    *,
+    polarity: str,
+    decimals: int,
+    floor: float | None = None,
+    green: Band | None = None,
+    amber: Band | None = None,
+) -> tuple[float | None, float | None]:
+    """(green_from, amber_from): the figures ``kpi_status`` applies, as displayed, in the unit.
+
+    Green at or beyond ``green_from``, Amber at or beyond ``amber_from`` (None:
+    there is no Amber), Red otherwise; "beyond" follows the polarity.
+    """
+    if target is None:
+        return None, None
+    aim = displayed(target, decimals)
+    if floor is not None:
+        return float(aim), float(displayed(floor, decimals))
+    if green is None and amber is None:
+        return float(aim), None
+    worse = -1 if polarity == "higher" else 1  # the direction of a shortfall
+    green_from = aim + worse * _band_limit(green or _NO_BAND, aim)
+    amber_from = aim + worse * _band_limit(amber, aim) if amber is not None else None
+    return float(green_from), (float(amber_from) if amber_from is not None else None)
+
+
+@dataclass(frozen=True)
+class _Rated:
+    status: str
+    how: str  # how the status was reached: "floor", "bands ...", "target", "range"
+    target: float | None
+    floor: float | None
+    green_from: float | None = None
+    amber_from: float | None = None
+
+
+def _activity(indicator: Indicator, obs: Observation | None, cohort: str, value: float | None,
+              target: float | None, floor: float | None) -> _Rated:
+    """An activity figure against its range: the row's own, else (for the whole measure) the indicator's."""
+    low = obs.expected_low if obs else None
+    high = obs.expected_high if obs else None
+    own = low is not None or high is not None
+    if cohort and not own and value is not None:
+        return _Rated(NO_RANGE, "range set for the whole measure", target, floor)
+    if not cohort:
+        low = low if low is not None else indicator.expected_low
+        high = high if high is not None else indicator.expected_high
+    status = activity_status(value, low, high, decimals=indicator.decimals)
+    return _Rated(status, "own range" if own else "range", target, floor)
+
+
+def _rating(indicator: Indicator, obs: Observation | None, rule: Rule | None, cohort: str = "") -> _Rated:
+    """The status of one observation, how it was reached and the thresholds applied."""
+    value = rated_figure(indicator, obs)
     target = obs.target if obs and obs.target is not None else indicator.target
     floor = obs.floor if obs and obs.floor is not None else indicator.floor
     if indicator.kind == "activity":
-        if cohort and value is not None:
-            return NO_RANGE, "range set for the whole measure", target, floor
-        status = activity_status(value, indicator.expected_low, indicator.expected_high, decimals=indicator.decimals)
-        return status, "range", target, floor
+        return _activity(indicator, obs, cohort, value, target, floor)
     green, amber, how = None, None, "target"
     if floor is not None:
         how = "floor"
@@ -181,11 +239,11 @@ def _rating(indicator: Indicator, obs: Observation | None, rule: Rule | None,
     elif rule is not None:
         green, amber = rule.green, rule.amber
         how = f"bands {rule}"
-    status = kpi_status(
-        value, target, polarity=indicator.polarity or "higher", decimals=indicator.decimals,
-        floor=floor, green=green, amber=amber,
-    )
-    return status, how, target, floor
+    rules = dict(polarity=indicator.polarity or "higher", decimals=indicator.decimals,
+                 floor=floor, green=green, amber=amber)
+    status = kpi_status(value, target, **rules)
+    green_from, amber_from = thresholds(target, **rules) if status in RAG else (None, None)
+    return _Rated(status, how, target, floor, green_from, amber_from)
 
 
 def _history(series: Series, upto: Period, length: int, indicator: Indicator) -> tuple[Point, ...]:
@@ -194,11 +252,16 @@ def _history(series: Series, upto: Period, length: int, indicator: Indicator) ->
     for p in periods:
         obs = series[p]
         points.append(Point(
-            p, obs.value,
+            p, rated_figure(indicator, obs),
             obs.target if obs.target is not None else indicator.target,
             obs.floor if obs.floor is not None else indicator.floor,
         ))
     return tuple(points)
+
+
+def outturn_period(period: Period) -> Period:
+    """March of the last financial year complete at or before ``period`` (2017-03 for 2017-03 to 2018-02)."""
+    return Period(period.year if period.month >= 3 else period.year - 1, 3)
 
 
 def _score_series(
@@ -207,27 +270,30 @@ def _score_series(
 ) -> Score:
     own = own_period(indicator, series, report)
     obs = series.get(own)
-    status, how, target, floor = _rating(indicator, obs, rule, cohort)
+    rated = _rating(indicator, obs, rule, cohort)
     lag = 12 if indicator.compare_with == "last_year" else _step(indicator)
     comparator = own.shift(-lag)
     comparator_obs = series.get(comparator)
-    previous_value = comparator_obs.value if comparator_obs else None
+    previous_value = rated_figure(indicator, comparator_obs)
     before = own_period(indicator, series, previous_report) if previous_report else own.shift(-_step(indicator))
-    previous_status = _rating(indicator, series.get(before), rule, cohort)[0] if before in series else ""
-    value = obs.value if obs else None
+    previous_status = _rating(indicator, series.get(before), rule, cohort).status if before in series else ""
     given = bool(obs and obs.forecast)
-    forecast = obs.forecast if given else ("" if indicator.kind == "activity" else derived_forecast(status))
+    forecast = obs.forecast if given else ("" if indicator.kind == "activity" else derived_forecast(rated.status))
+    year_end = outturn_period(own)
     return Score(
-        indicator=indicator, cohort=cohort, period=own, value=value, target=target, floor=floor,
-        status=status, rule=how,
+        indicator=indicator, cohort=cohort, period=own, value=obs.value if obs else None,
+        target=rated.target, floor=rated.floor, status=rated.status, rule=rated.how,
         comparator_period=comparator if comparator_obs else None, previous_value=previous_value,
-        direction=direction(value, previous_value, kind=indicator.kind, polarity=indicator.polarity,
-                            decimals=indicator.decimals),
+        direction=direction(rated_figure(indicator, obs), previous_value, kind=indicator.kind,
+                            polarity=indicator.polarity, decimals=indicator.decimals),
         forecast=forecast, forecast_given=given,
         previous_period=before if before in series else None, previous_status=previous_status,
         commentary=obs.commentary if obs else "",
         numerator=obs.numerator if obs else None, denominator=obs.denominator if obs else None,
         history=_history(series, own, history_length, indicator),
+        green_from=rated.green_from, amber_from=rated.amber_from,
+        ytd=obs.ytd if obs else None,
+        outturn=rated_figure(indicator, series.get(year_end)), outturn_period=year_end,
     )
 
 
@@ -265,21 +331,24 @@ def score_dataset(
     period: Period | None = None,
     rule: Rule | None = None,
     previous_period: Period | None = None,
-    history_length: int = 13,
+    history_length: int = HISTORY_LENGTH,
 ) -> ScoreSet:
     """Score every indicator (and each cohort variant) for the reporting period.
 
     ``rule`` is the council's default RAG rule, used where an indicator has
     neither a floor nor bands of its own. ``previous_period`` is the period of
     the previous report, for "was Red, now Amber"; by default each indicator's
-    preceding period.
+    preceding period. ``history_length`` is how many periods of history each
+    score carries (13 by default; 60 months or 20 quarters for five years).
     """
+    if history_length < 1:
+        raise ValueError(f"history_length {history_length} is too short; a score needs at least its own period")
     report = period or dataset.latest_period
     if report is None:
         raise ValueError("the data holds no values, so there is no period to report on")
     by_measure = _series_by_measure(dataset.observations)
     scores: list[Score] = []
-    warnings: list[str] = []
+    warnings: list[str] = [str(note) for note in dataset.warnings]  # the loader's (an encoding guessed)
     for indicator in dataset.indicators:
         cohorts = by_measure.get(indicator.id, {})
         for cohort in ["", *(c for c in cohorts if c)]:

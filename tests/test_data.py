@@ -182,3 +182,18 @@ def test_cli_prints_the_table_in_the_documented_order(tmp_path):
                                "direction,forecast,previous_status,")
     assert lines[1].startswith("CP1,% CP plans reviewed in timescales,Child Protection,kpi,2017-04,98,98,90,Green,97.5,Improved,likely,Amber,")
     assert len(lines) == 1 + 4  # three indicators and one cohort variant
+
+
+def test_the_data_contracts_example_loads_and_scores_as_it_says(tmp_path):
+    import re
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "data-contract.md").read_text(encoding="utf-8")
+    example = doc[doc.index("## Example"):]
+    indicators, values = re.findall(r"```csv\n(.*?)```", example, re.S)
+    data = load_dataset(write(tmp_path / "d", indicators, values))
+    from reportgen.scoring import score_dataset
+    scores = {(s.id, s.cohort): s for s in score_dataset(data, Period(2017, 4)).scores}
+    cs05 = scores[("CS05", "")]
+    assert (cs05.value, cs05.ytd, cs05.status) == (79.0, 86.2, "Green")  # rated on the year to date
+    assert scores[("RF01", "")].value == -12.5  # its own min allows it
+    assert data.observations[3].commentary.count("\n") == 1

@@ -139,7 +139,7 @@ def test_header_row_repeats_on_every_table_page(pages):
     table_pages = [p for p in pages if re.search(r"^F0\d\d$", p, re.M)]
     assert len(table_pages) >= 2, "the fixture should make the table run over several pages"
     for text in table_pages:
-        for label in ("Ref", "Indicator", "Polarity", "Latest", "Status", "Target", "Floor", "Benchmark",
+        for label in ("Ref", "Indicator", "Polarity", "Latest", "Status", "Target", "Thresholds", "Benchmark",
                       "Forecast"):
             assert re.search(rf"^\s*{label}$", text, re.M), f"header '{label}' missing on a table page"
 
@@ -268,7 +268,7 @@ def test_renderer_trusts_the_scores_it_is_given(scores):
     pdf = render_scorecard(FACTS, odd, (), exception_charts={"CIC01": png}, summary_chart=png)
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     row = re.search(r"^CIC01\n(.*?)Exception reports", text, re.M | re.S)[1]
-    assert "✖ Red" in row and "Green" not in row
+    assert "✖ Red" in row and "✔ Green" not in row  # ("Green ≥ 90.0%" is the rule, in Thresholds)
 
 
 def _tiny_png() -> bytes:

@@ -6,10 +6,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reportgen.model import Band, Dataset, Indicator, Observation, Rule
+from reportgen.model import NO_RANGE, Band, Dataset, Indicator, Observation, Rule
 from reportgen.periods import Period
 from reportgen.scoring import (
-    activity_status, derived_forecast, direction, kpi_status, score_dataset, threshold_problems,
+    activity_status, derived_forecast, direction, kpi_status, outturn_period, score_dataset, threshold_problems,
+    thresholds,
 )
 
 TEN_PERCENT = Band(10, True)
@@ -282,4 +283,80 @@ def test_meeting_the_target_as_displayed_is_always_green(value, target, polarity
 def test_activity_cohort_variant_is_not_judged_against_the_whole_measures_range():
     ind = Indicator(id="A1", name="Children in care", kind="activity", expected_low=1500, expected_high=1800)
     data = Dataset((ind,), (_obs("2017-04", 1700, id="A1"), _obs("2017-04", 1446, id="A1", cohort="excluding UASC")))
-    assert [s.status for s in score_dataset(data).scores] == ["Within range", "No range"]
+    assert [s.status for s in score_dataset(data).scores] == ["Within range", NO_RANGE]
+    assert NO_RANGE == "Not rated (range is for the whole measure)"  # never "No range" to a reader
+
+
+def test_an_activity_cohort_with_its_own_range_is_rated_against_it():
+    ind = Indicator(id="A1", name="Children in care", kind="activity", expected_low=1500, expected_high=1800)
+    data = Dataset((ind,), (_obs("2017-04", 1700, id="A1"),
+                            _obs("2017-04", 1446, id="A1", cohort="excluding UASC", expected_low=1300, expected_high=1400)))
+    cohort = score_dataset(data).scores[1]
+    assert (cohort.status, cohort.rule) == ("Above range", "own range")
+
+
+# --- the thresholds applied, year to date and out-turn ------------------------------------------
+
+@pytest.mark.parametrize(
+    "target, polarity, floor, green, amber, expected",
+    [
+        (80, "higher", 70, None, None, (80, 70)),  # floor rule: green from the target, amber from the floor
+        (400, "lower", 450, None, None, (400, 450)),
+        (80, "higher", None, Band(0, False), TEN_PERCENT, (80, 72)),  # 10% of 80 below it
+        (20, "lower", None, Band(0, False), TEN_PERCENT, (20, 22)),  # lower is better: above the target
+        (80, "higher", None, Band(5, True), TEN_PERCENT, (76, 72)),
+        (30, "lower", None, Band(1, False), Band(3, False), (31, 33)),  # absolute bands, in the unit
+        (80, "higher", None, Band(5, True), None, (76, None)),  # a green band alone: no Amber
+        (80, "higher", None, None, None, (80, None)),  # target only
+        (None, "higher", None, None, None, (None, None)),
+    ],
+)
+def test_thresholds_are_those_kpi_status_applies(target, polarity, floor, green, amber, expected):
+    assert thresholds(target, polarity=polarity, decimals=1, floor=floor, green=green, amber=amber) == expected
+    if target is None:
+        return
+    green_from, amber_from = expected
+    step = 0.1 if polarity == "higher" else -0.1
+    rules = dict(polarity=polarity, decimals=1, floor=floor, green=green, amber=amber)
+    assert kpi_status(green_from, target, **rules) == "Green"
+    assert kpi_status(round(green_from - step, 1), target, **rules) == ("Amber" if amber_from is not None else "Red")
+    if amber_from is not None:
+        assert kpi_status(amber_from, target, **rules) == "Amber"
+        assert kpi_status(round(amber_from - step, 1), target, **rules) == "Red"
+
+
+def test_score_carries_the_thresholds_only_when_rated():
+    data = Dataset((_kpi(), _kpi(id="K2", floor=None), _kpi(id="K3")),
+                   (_obs("2017-04", 75), _obs("2017-04", 75, id="K2"), _obs("2017-04", None, id="K3")))
+    scores = score_dataset(data, rule=Rule(Band(0, False), TEN_PERCENT)).scores
+    assert [(s.green_from, s.amber_from) for s in scores] == [(80, 70), (80, 72), (None, None)]
+
+
+def test_rate_on_ytd_judges_the_year_to_date_figure():
+    ind = _kpi(rate_on="ytd")
+    data = Dataset((ind,), (_obs("2017-03", 60, ytd=71), _obs("2017-04", 60, ytd=81),))
+    score = score_dataset(data).scores[0]
+    assert (score.value, score.ytd, score.status) == (60, 81, "Green")  # 60 alone would be Red
+    assert (score.previous_value, score.direction, score.previous_status) == (71, "Improved", "Amber")
+    assert [p.value for p in score.history] == [71, 81]
+
+
+def test_outturn_is_the_rated_figure_at_the_last_march():
+    data = Dataset((_kpi(),), (_obs("2016-03", 70), _obs("2017-03", 78), _obs("2017-04", 81), _obs("2018-02", 83)))
+    at_april = score_dataset(data, Period(2017, 4)).scores[0]
+    assert (at_april.outturn, at_april.outturn_period) == (78, Period(2017, 3))
+    assert score_dataset(data, Period(2017, 3)).scores[0].outturn == 78  # March itself completes its year
+    at_february = score_dataset(data, Period(2018, 2)).scores[0]
+    assert (at_february.outturn, str(at_february.outturn_period)) == (78, "2017-03")
+    assert outturn_period(Period(2017, 2)) == Period(2016, 3)
+    missing = Dataset((_kpi(),), (_obs("2017-05", 81),))
+    assert score_dataset(missing).scores[0].outturn is None
+
+
+def test_history_length_gives_five_years():
+    data = Dataset((_kpi(),), tuple(_obs(str(Period(2012, 4).shift(m)), 80) for m in range(72)))
+    assert len(score_dataset(data).scores[0].history) == 13
+    five_years = score_dataset(data, history_length=60).scores[0].history
+    assert len(five_years) == 60 and str(five_years[0].period) == "2013-04"
+    with pytest.raises(ValueError, match="history_length 0 is too short"):
+        score_dataset(data, history_length=0)
