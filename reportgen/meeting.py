@@ -147,13 +147,13 @@ class Scoring(_Part):
 
 class Meeting(_Part):
     council: str
-    """The council's name: 'Kent County Council'."""
+    """The council's name as it prints: 'Anytown Borough Council'."""
     committee: str
     """The committee's full name."""
     meeting_date: date
     """The date of the meeting, YYYY-MM-DD."""
     title: str
-    """The report's title (the 'Subject' in Kent papers)."""
+    """The report's title (the 'Subject' in a From / To / Subject header)."""
     period: Period
     """The reporting period: the month the data runs to, YYYY-MM."""
     frequency: Literal["monthly", "quarterly", "annual"] = "monthly"
@@ -171,7 +171,7 @@ class Meeting(_Part):
     to: str | None = None
     """Who the report goes to; defaults to '<committee> – <date>'."""
     author: str | None = None
-    """The author as printed (Bucks 'Author:'), and the document's author metadata."""
+    """The author as printed (after 'Author:' in some headers), and the document's author metadata."""
     classification: Literal["Unrestricted", "Exempt"] = "Unrestricted"
     exempt_paragraph: int | None = Field(default=None, ge=1, le=7)
     """For an exempt report: the paragraph of Part 1 of Schedule 12A to the Local Government Act 1972."""

@@ -313,14 +313,18 @@ def council_name_warnings(meeting, boilerplate_used: dict[str, str]) -> list[str
     """Warnings for paragraphs (name -> text) that name a council other than the meeting's.
 
     A name counts as the meeting's own when it is part of the meeting's council
-    name (or the other way round), or is listed by the meeting's house style.
+    name (or the other way round), or is listed by the meeting's house style when
+    that style is the meeting's council's own (a style borrowed by another council
+    does not make its council's name the borrower's).
     """
-    own = set()
-    try:
-        own = set(find_style(meeting.style, meeting.folder, meeting.source).settings.council)
-    except (MeetingError, TemplateError):
-        pass
+    own: set[str] = set()
     council = meeting.council.lower()
+    try:
+        listed = set(find_style(meeting.style, meeting.folder, meeting.source).settings.council)
+    except (MeetingError, TemplateError):
+        listed = set()
+    if any(name.lower() == council for name in listed):
+        own = listed  # the style is this council's own: its other names (KCC) are the council's too
     warnings = []
     for name, style in council_names(meeting.folder).items():
         if name in own or name.lower() in council or council in name.lower():
