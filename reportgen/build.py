@@ -33,7 +33,8 @@ from .meeting import Meeting, display_path, load_meeting
 from .model import RED, Block, Report, ScoreSet
 from .libreoffice import Conversion, LibreOfficeMissing
 from .staging import Staging, sweep
-from .pack import build_date, manifest, manifest_bytes, merge_pdfs
+from .merge import merge_pdfs
+from .pack import build_date, manifest, manifest_bytes
 from .quality import data_quality_warnings
 from .parallel import beside, workers
 from .scoring import score_dataset

@@ -9,6 +9,7 @@ profile, so parallel builds never block each other.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -20,9 +21,22 @@ from .atomic import atomic_write_bytes
 from .errors import Problem, RenderError
 
 INSTALL_LIBREOFFICE = "apt-get install libreoffice-writer-nogui"
-# LibreOffice 7.4+ reads filter options as JSON; tagged PDF gives screen readers
-# the headings, lists and tables of the cover report.
-PDF_FILTER = 'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}'
+# LibreOffice 7.4+ reads filter options as JSON. Tagged PDF gives screen readers the
+# headings, lists and tables of the cover report; PDFUACompliance (LibreOffice 7.0+)
+# adds what PDF/UA-1 asks beyond tags (XMP with dc:title and pdfuaid:part, no role
+# mapping of standard types, alternative text checks). Bookmarks come from the
+# headings; the cover has no form to fill in, and reviewers' comments stay out of it.
+PDF_OPTIONS = {
+    "UseTaggedPDF": True,
+    "PDFUACompliance": True,
+    "ExportBookmarks": True,
+    "DisplayPDFDocumentTitle": True,
+    "ExportFormFields": False,
+    "ExportNotes": False,
+}
+PDF_FILTER = "pdf:writer_pdf_Export:" + json.dumps(
+    {name: {"type": "boolean", "value": str(on).lower()} for name, on in PDF_OPTIONS.items()},
+    separators=(",", ":"))
 
 
 class LibreOfficeMissing(RenderError):

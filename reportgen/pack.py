@@ -1,7 +1,8 @@
 """Writing a meeting's outputs: atomically, reproducibly, and into one agenda pack.
 
 Every output of a meeting is made in a hidden folder beside the target and
-swapped into place only once all of them are complete (staging.py). Everything that ends up in a file is derived
+swapped into place only once all of them are complete (staging.py), and the agenda
+pack is merged in merge.py. Everything that ends up in a file is derived
 from the inputs and one build date (``build_date``), never from the clock, so the
 same inputs give the same bytes and a published paper can be checked later
 against its ``manifest.json``.
@@ -24,9 +25,9 @@ from lxml import etree
 
 from . import __version__
 from .atomic import atomic_write_bytes
-from .errors import Problem, RenderError
+from .errors import RenderError
 
-LIBRARIES = ("python-docx", "docxtpl", "reportlab", "pandas", "matplotlib", "openpyxl", "pypdf")
+LIBRARIES = ("python-docx", "docxtpl", "reportlab", "pandas", "matplotlib", "openpyxl", "pikepdf")
 ZIP_EPOCH = datetime(1980, 1, 1, tzinfo=timezone.utc)  # the earliest time a zip can hold
 
 
@@ -51,81 +52,6 @@ def _utc(when: datetime) -> datetime:
     if when.tzinfo is None:
         return when.replace(tzinfo=timezone.utc)
     return when.astimezone(timezone.utc)
-
-
-# --- the agenda pack ------------------------------------------------------------
-
-
-def _pdf_date(when: datetime) -> str:
-    return _utc(when).strftime("D:%Y%m%d%H%M%S+00'00'")
-
-
-def merge_pdfs(
-    parts: list[tuple[str, Path]],
-    out: Path,
-    *,
-    title: str,
-    author: str,
-    subject: str,
-    language: str,
-    created: datetime,
-) -> int:
-    """Write the parts, in order, as one PDF with a bookmark per part; return its page count.
-
-    Each part's own bookmarks are nested under its bookmark, page labels run 1..n
-    through the whole pack, and the dates and file identifier come from ``created``
-    and the content, so the same parts give the same bytes.
-    """
-    if not parts:
-        raise RenderError("an agenda pack needs at least one part")
-    from pypdf import PdfReader, PdfWriter  # only a pack needs it
-
-    writer = PdfWriter()
-    for part_title, path in parts:
-        try:
-            reader = PdfReader(io.BytesIO(Path(path).read_bytes()))
-            writer.append(reader, outline_item=part_title, import_outline=True)
-        except Exception as error:  # pypdf raises many kinds for a damaged file
-            problem = Problem(str(path), f"cannot be read as a PDF for the agenda pack: {error}")
-            raise RenderError([problem]) from None
-    pages = len(writer.pages)
-    writer.set_page_label(0, pages - 1, style="/D", start=1)
-    _set_pack_metadata(writer, title, author, subject, language, created)
-    atomic_write_bytes(Path(out), _write_with_fixed_id(writer))
-    return pages
-
-
-def _write_with_fixed_id(writer) -> bytes:
-    # pypdf leaves /ID out or makes it random. Hashing the written pack rather than
-    # the parts keeps it stable when LibreOffice stamps a new date and /ID on each
-    # conversion of an unchanged report: only its info dictionary, dropped here, differs.
-    first = io.BytesIO()
-    writer.write(first)
-    from pypdf.generic import ArrayObject, ByteStringObject
-
-    file_id = ByteStringObject(hashlib.sha256(first.getvalue()).digest()[:16])
-    writer._ID = ArrayObject([file_id, file_id])
-    final = io.BytesIO()
-    writer.write(final)
-    return final.getvalue()
-
-
-def _set_pack_metadata(writer, title, author, subject, language, created) -> None:
-    from pypdf.generic import BooleanObject, NameObject, TextStringObject
-
-    stamp = _pdf_date(created)
-    info = {
-        "/Title": title, "/Author": author, "/Subject": subject,
-        "/Creator": "reportgen", "/Producer": f"reportgen {__version__} (pypdf)",
-        "/CreationDate": stamp, "/ModDate": stamp,
-    }
-    writer.add_metadata(info)
-    root = writer._root_object
-    root[NameObject("/Lang")] = TextStringObject(language)
-    root.pop(NameObject("/Metadata"), None)  # no XMP that could disagree with the info above
-    writer.page_mode = "/UseOutlines"
-    # Viewers then show the title, not the file name (an accessibility requirement).
-    writer.create_viewer_preferences()[NameObject("/DisplayDocTitle")] = BooleanObject(True)
 
 
 # --- reproducible docx / xlsx -----------------------------------------------------

@@ -4,7 +4,7 @@
 
 Each template is an ordinary Word document holding docxtpl tags ({{ }}, {%p %},
 {%tr %}). Word styles carry the look (Title, Heading 1/2, Report Paragraph,
-List Bullet, Quote, Caption, Report Table), so restyling in Word means changing
+List Bullet, Quotation, Chart, Caption, Report Table), so restyling in Word means changing
 a style, not a paragraph. The composer (reportgen/compose.py) decides every word;
 these templates only say where things go. See templates/README.md.
 """
@@ -49,11 +49,11 @@ BODY_LOOP = [
     ('{%p elif item.kind == "bullet" %}', None),
     ("{{r item.rich }}", "List Bullet"),
     ('{%p elif item.kind == "quote" %}', None),
-    ("{{r item.rich }}", "Quote"),
+    ("{{r item.rich }}", "Quotation"),
     ('{%p elif item.kind == "heading" %}', None),
     ("{{ item.text }}", "Heading 2"),
     ('{%p elif item.kind == "chart" %}', None),
-    ("{{ item.image }}", "Figure"),
+    ("{{ item.image }}", "Chart"),
     ("{{ item.caption }}", "Caption"),
     ('{%p elif item.kind == "table" %}', None),
     ("TABLE", None),
@@ -123,12 +123,23 @@ def _no_border(style) -> None:
         ppr.remove(border)
 
 
+def _outline_level(style, level: int) -> None:
+    """Make a paragraph style a heading of ``level`` (1 = H1) without basing it on Heading n."""
+    ppr = style.element.get_or_add_pPr()
+    for existing in ppr.findall(qn("w:outlineLvl")):
+        ppr.remove(existing)
+    element = OxmlElement("w:outlineLvl")
+    element.set(qn("w:val"), str(level - 1))
+    ppr.insert_element_before(element, "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+
+
 def define_styles(doc, text_indent=HANG) -> None:
     """The styles every template shares; ``text_indent`` lines unnumbered text up with numbered."""
     set_defaults(doc)
     _paragraph_style(doc, "Normal")
     title = _paragraph_style(doc, "Title", size=16, bold=True, after=12)
     _no_border(title)
+    _outline_level(title, 1)  # so the tagged PDF (and Word's navigation pane) has the title as a heading
     subtitle = _paragraph_style(doc, "Subtitle", size=12, bold=True, after=6)
     for spacing in subtitle.element.rPr.findall(qn("w:spacing")):  # Word's default letter-spacing
         subtitle.element.rPr.remove(spacing)
@@ -139,9 +150,9 @@ def define_styles(doc, text_indent=HANG) -> None:
     _paragraph_style(doc, "Report Paragraph", base="Body Text", indent=HANG, hanging=HANG)
     _paragraph_style(doc, "List Bullet", after=4).paragraph_format.left_indent = Cm(1.9)
     _paragraph_style(doc, "List Number", after=4).paragraph_format.left_indent = Cm(1.9)
-    quote = _paragraph_style(doc, "Quote", italic=True, indent=HANG)
+    quote = _paragraph_style(doc, "Quotation", italic=True, indent=HANG)
     quote.paragraph_format.right_indent = HANG
-    _paragraph_style(doc, "Figure", align=WD_ALIGN_PARAGRAPH.CENTER, keep_next=True, before=6, after=2)
+    _paragraph_style(doc, "Chart", align=WD_ALIGN_PARAGRAPH.CENTER, keep_next=True, before=6, after=2)
     _paragraph_style(doc, "Caption", size=10, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=10)
     for name in ("Header", "Footer"):
         # Word's default stops (at 16.5 cm) lie beyond A4's text width: the page tab would wrap.
