@@ -130,7 +130,10 @@ def write_long_data(n: int, months: int, target: Path, xlsx: bool = False) -> Pa
         return target
     from openpyxl import Workbook
 
-    book = Workbook(write_only=True)
+    # Not write_only: like Excel, the normal mode records each sheet's size (its dimension) and
+    # keeps text as shared strings; without a dimension openpyxl reads a sheet twice to find its size.
+    book = Workbook()
+    book.remove(book.active)
     for sheet, rows in _rows(dataset).items():
         ws = book.create_sheet(sheet)
         for row in rows:
