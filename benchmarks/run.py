@@ -120,6 +120,7 @@ class Results:
         self.rows: list[tuple[str, list[float], int]] = []
         self.targets: list[Target] = []
         self.floor_times: list[float] = []
+        self.floor_peak = 0
         self.imports: list[tuple[str, str]] = []
 
     def add(self, name: str, times: list[float], peak_mb: int = 0) -> float:
@@ -130,7 +131,7 @@ class Results:
     def floor(self) -> float:
         wall, peak = _timed_child(FLOOR)
         self.floor_times.append(wall)
-        self.floor_peak = max(peak, getattr(self, "floor_peak", 0))
+        self.floor_peak = max(peak, self.floor_peak)
         return wall
 
     def paired(self, name: str, command: list[str], runs: int | None = None, allowed=(0,)) -> tuple[float, float, int]:
@@ -174,7 +175,7 @@ class Results:
         lines += ["", "| measurement | median s | min s | max s | runs | peak MB |",
                   "| --- | ---: | ---: | ---: | ---: | ---: |"]
         rows = [("floor: python -c 'import docxtpl, reportlab.platypus, pandas, matplotlib.pyplot'",
-                 self.floor_times, getattr(self, "floor_peak", 0))] + self.rows
+                 self.floor_times, self.floor_peak)] + self.rows
         for name, times, peak in rows:
             lines.append(f"| {name} | {statistics.median(times):.2f} | {min(times):.2f} | {max(times):.2f} "
                          f"| {len(times)} | {peak or ''} |")
