@@ -128,3 +128,19 @@ def test_the_cycle_collector_runs_again_after_a_load_good_or_bad(tmp_path):
         assert not gc.isenabled()  # left as the caller had it
     finally:
         gc.enable()
+
+
+def test_observations_made_without_init_equal_the_constructors(tmp_path):
+    from reportgen.load.contract import VALUE_PARSERS, _observation
+    from reportgen.model import Observation
+    from reportgen.periods import Period
+
+    fields = {name: None for name in VALUE_PARSERS}
+    fields.update(id="P0", period=Period(2017, 4), value=75.5, cohort="excluding UASC", numerator=151.0,
+                  denominator=200.0, commentary="Up", forecast="likely", ytd=70.0, target=80.0, floor=None)
+    made = _observation(dict(fields), 7)
+    assert made == Observation(**fields, row=7)
+    assert hash(made) == hash(Observation(**fields, row=7))
+    assert (made.row, made.cohort, made.expected_low) == (7, "excluding UASC", None)
+    with pytest.raises(AttributeError):
+        made.value = 1.0  # still frozen
