@@ -30,7 +30,7 @@ $(STAMP): pyproject.toml requirements.lock requirements-test.lock
 	$(BIN)/pip install -q --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
-# Rebuild the house-style .docx templates from code (scripts/build_templates.py).
+# Rebuild each house style's templates/<style>/template.docx from code (scripts/build_templates.py).
 templates: setup
 	$(BIN)/python scripts/build_templates.py
 

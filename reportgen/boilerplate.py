@@ -25,12 +25,14 @@ from jinja2 import TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SecurityError
 
 from .errors import Problem, TemplateError
-from .meeting import PROJECT_ROOT, display_path
+from .meeting import display_path
 from .model import Block, Quote, Run
 from .paths import safe_name
 from .sandbox import BoundedSandbox, make_sandbox, render_bounded
+from .styles import search_roots, shipped_root
 
-BOILERPLATE_DIR = PROJECT_ROOT / "boilerplate"
+BOILERPLATE_DIR = shipped_root() / "boilerplate"  # the shipped paragraphs (the source checkout's boilerplate/)
+COMMON = "common"
 SUFFIXES = (".md", ".txt")
 _INLINE = re.compile(r"\\([\\*])|\*\*(.+?)\*\*|\*(?!\s)(.+?)(?<!\s)\*")
 # Markdown a paragraph file does not support, which would otherwise be printed as typed.
@@ -59,10 +61,13 @@ class Boilerplate:
     used: set[str] = field(default_factory=set)
 
     @classmethod
-    def for_meeting(cls, meeting, style_folder: str) -> Boilerplate:
-        """The search path for a meeting: its own folder, the house style's, then common."""
-        folders = (meeting.folder / "boilerplate", BOILERPLATE_DIR / style_folder, BOILERPLATE_DIR / "common")
-        return cls(folders, dict(meeting.overrides), meeting.source)
+    def for_meeting(cls, meeting, style_folder: str | Sequence[str]) -> Boilerplate:
+        """The search path for a meeting: its own folder; then the house style's folder and those of the
+        styles it inherits, each in the meeting's workspace then among the shipped ones; then common."""
+        names = [style_folder] if isinstance(style_folder, str) else list(style_folder)
+        roots = [root / "boilerplate" for root in search_roots(meeting.folder)]
+        folders = [meeting.folder / "boilerplate", *(root / name for name in [*names, COMMON] for root in roots)]
+        return cls(tuple(dict.fromkeys(folders)), dict(meeting.overrides), meeting.source)
 
     def exists(self, name: str) -> bool:
         return name in self.overrides or self.find(name) is not None

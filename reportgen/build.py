@@ -23,10 +23,11 @@ from datetime import datetime
 from pathlib import Path
 
 from .boilerplate import Boilerplate
-from .compose import compose, fields_for, house_style, paper_facts
+from .compose import compose, fields_for, history_length, house_style, paper_facts
 from .data import load_dataset
 from .errors import Problem, ReportgenError, StrictWarnings
 from .gate import publication_findings, split
+from .styles import council_name_warnings
 from .exports import scores_csv_bytes, scores_xlsx_bytes
 from .meeting import Meeting, display_path, load_meeting
 from .model import RED, Block, Report, ScoreSet
@@ -73,7 +74,7 @@ class Built:
 def _score(meeting: Meeting, dataset) -> ScoreSet:
     try:
         return score_dataset(dataset, meeting.period, meeting.scoring.parsed_rule, meeting.scoring.previous_period,
-                             meeting.scoring.history_length)
+                             history_length(meeting))
     except ValueError as exc:
         raise ReportgenError([Problem(meeting.source, str(exc))]) from None
 
@@ -168,7 +169,9 @@ def prepare(meeting_dir: Path | str, *, parallel: bool = False, draft: bool = Fa
               *filter(None, used), *(meeting.folder / a.source for a in meeting.appendices if a.source != "scorecard"))
     # The data-quality check words the scorer's "no value" notes better (it names the
     # latest value there is), so scores.warnings are left to `reportgen score`.
-    all_warnings = (*warnings, *quality, *_unused_overrides(meeting, boilerplate))
+    leaks = council_name_warnings(meeting, {name: boilerplate.source(name)[0] for name in sorted(boilerplate.used)})
+    all_warnings = (*warnings, *house_style(meeting).warnings, *leaks, *quality,
+                    *_unused_overrides(meeting, boilerplate))
     return Built(meeting, scores, report, created, docx, scorecard,
                  tuple(dict.fromkeys(p.resolve() for p in inputs)), tuple(dict.fromkeys(all_warnings)))
 

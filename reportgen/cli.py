@@ -95,6 +95,27 @@ def _new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _init(args: argparse.Namespace) -> int:
+    from .workspace import init_workspace, sample_name
+
+    init_workspace(args.folder)
+    sample = sample_name()
+    print(f"reportgen init: wrote a workspace in {args.folder}: README.md, templates/, boilerplate/, "
+          f"data/{sample}/; next: cd {args.folder} && reportgen build data/{sample}")
+    return EXIT_OK
+
+
+def _styles(args: argparse.Namespace) -> int:
+    from .workspace import describe_source, style_rows
+
+    rows = style_rows(args.folder)
+    print(f"house styles seen from {args.folder}: {describe_source(args.folder)}")
+    width = max((len(r[0]) for r in rows), default=0)
+    for name, origin, where, described in rows:
+        print(f"  {name:<{width}}  {origin}: {where}\n  {'':<{width}}  {described}")
+    return EXIT_OK
+
+
 def previous_title(folder: Path) -> str:
     from .meeting import load_meeting
 
@@ -159,6 +180,15 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--period", help="the new reporting period, YYYY-MM (default: the next one)")
     new.add_argument("--date", help="the new meeting date, YYYY-MM-DD (default: one period after the last)")
     new.set_defaults(run=_new)
+
+    init = commands.add_parser("init", help="write a new workspace (house styles, boilerplate, a sample meeting)")
+    init.add_argument("folder", type=Path, metavar="DIR", help="a new or empty folder")
+    init.set_defaults(run=_init)
+
+    styles = commands.add_parser("styles", help="list the house styles a meeting here can use, and where each is")
+    styles.add_argument("folder", type=Path, nargs="?", default=Path("."), metavar="DIR",
+                        help="where to look from (default: here)")
+    styles.set_defaults(run=_styles)
     return parser
 
 

@@ -1,11 +1,14 @@
 """Scores + meeting + boilerplate -> the Report: every wording decision is made here.
 
-A house style (below) says how a council lays its paper out: the sections in
-order, each a list of boilerplate paragraphs and generated items, and how
-paragraphs are numbered. A meeting may replace the sections. Generated items
-(``GENERATED``) write their sentences from the ScoreSet (narrative.py) or from
-the meeting (recommendations, contacts ...), never from fixed text, so the
-paper says what the data says.
+The meeting's house style (styles.py: ``templates/<style>/style.yaml``) says how
+its council lays the paper out: the header block, the title, the sections in
+order (each a list of boilerplate paragraphs and generated items), numbering,
+dates and the recommendation wording. This module reads the style's data and
+never asks which style it is. A meeting may replace the sections. Generated
+items (``GENERATED``) write their sentences from the ScoreSet (narrative.py) or
+from the meeting (recommendations, contacts ...), never from fixed text, so the
+paper says what the data says. The page furniture (title, header block,
+signatory, dates) is in front.py.
 """
 
 from __future__ import annotations
@@ -17,61 +20,14 @@ from datetime import date, datetime, time, timezone
 
 from .boilerplate import Boilerplate, render_text
 from .errors import MeetingError, Problem, ReportgenError
-from .formatting import format_value, long_date
+from .formatting import format_value
 from .meeting import Meeting, SectionSpec
-from .model import (AMBER, GREEN, RED, Block, HeaderField, PaperFacts, Paragraph, Quote, Report, Run, Score,
+from .model import (AMBER, GREEN, RED, Block, PaperFacts, Paragraph, Quote, Report, Run, Score,
                     ScoreSet, Section)
+from .furniture import furniture, label_runs
 from .narrative import NARRATIVE, Item, para
-
-
-@dataclass(frozen=True)
-class HouseStyle:
-    boilerplate: str  # folder under boilerplate/
-    numbering: str  # decimal | bracketed | continuous | none
-    sections: tuple[tuple[str, tuple[str, ...], bool], ...]  # (heading, content, numbered)
-    recommendations_intro: str
-    front: tuple[str, ...] = ()  # generated items before the sections
-    recommendations_as_list: bool = False
-    weekday_dates: bool = False
-    ordinal_dates: bool = False
-    upper_headings: bool = False
-
-
-HOUSE_STYLES = {
-    "kent-cabinet-committee": HouseStyle(
-        "kent", "decimal", (
-            ("Introduction", ("constitution-extract", "scorecards-received"), True),
-            ("{{ service_name }} Performance Report", (
-                "appendix-attached", "latest-results", "indicator-selection", "results-basis", "directorate-use",
-                "quarterly-subset", "members-outcomes", "rag-floor"), True),
-            ("Summary of Performance", ("rag_counts", "exceptions", "cohort", "trend_charts"), True),
-            ("Recommendations", ("recommendations",), True),
-            ("Background Documents", ("background_documents",), False),
-            ("Contact details", ("contacts",), False),
-        ),
-        "The {{ committee }} is asked to", front=("summary_line", "recommendation_line")),
-    "bucks-select-committee": HouseStyle(
-        "bucks", "none", (
-            ("Purpose of Agenda Item", ("purpose", "recommendation_line"), False),
-            ("Summary", ("all-indicators", "rag-tolerance", "rag_chart", "counts_table"), False),
-            ("Key Performance Indicators (appendix 1) – Summary", ("key_indicators", "further-details"), False),
-        ),
-        "The Committee are asked to", weekday_dates=True),
-    "cardiff-scrutiny": HouseStyle(
-        "cardiff", "continuous", (
-            ("Reason for the Report", ("reason",), True),
-            ("Background", ("background",), True),
-            ("Performance during Quarter {{ quarter }}: {{ quarter_months }}",
-             ("performance-dashboard", "rag_counts", "activity", "trend_charts", "symbols", "officers-present"),
-             True),
-            ("Way Forward", ("way-forward",), True),
-            ("Legal Implications", ("legal-implications",), True),
-            ("Financial Implications", ("financial-implications",), True),
-            ("Recommendation", ("recommendations",), False),
-        ),
-        "The Committee is recommended to", recommendations_as_list=True, ordinal_dates=True,
-        upper_headings=True),
-}
+from .paths import display_path
+from .styles import HouseStyle, find_style, written_date
 
 
 @dataclass
@@ -107,25 +63,34 @@ def period_text(meeting: Meeting) -> str:
 # --- items from the meeting ---------------------------------------------------------------
 
 
+def _verb(ctx: Context, verb: str) -> Run:
+    rule = ctx.style.settings.recommendations
+    cased = {"upper": verb.upper(), "lower": verb.lower(), "capitalised": verb[:1].upper() + verb[1:].lower(),
+             "as-written": verb}[rule.verb_case]
+    return Run(cased, bold=rule.verb_bold)
+
+
 def recommendation_runs(ctx: Context) -> list[list[Run]]:
-    """Each recommendation as runs: the verb in bold capitals, then its text."""
-    return [[Run(r.verb, bold=True), Run(" "), *_text_runs(ctx, r.text, f"recommendations[{i}].text")]
+    """Each recommendation as runs: the verb as the style writes it, then its text."""
+    return [[_verb(ctx, r.verb.strip()), Run(" "), *_text_runs(ctx, r.text, f"recommendations[{i}].text")]
             for i, r in enumerate(ctx.meeting.recommendations)]
 
 
 def _text_runs(ctx: Context, text: str, key: str) -> tuple[Run, ...]:
     runs = render_text(text.strip(), ctx.fields, f"{ctx.meeting.source}: {key}")
-    if runs and not runs[-1].text.rstrip().endswith((".", ":", ";")):
+    stop = ctx.style.settings.recommendations.full_stop
+    if stop and runs and not runs[-1].text.rstrip().endswith((".", ":", ";")):
         runs = (*runs[:-1], Run(runs[-1].text.rstrip() + ".", runs[-1].bold, runs[-1].italic))
     return runs
 
 
-def _recommendation_paragraphs(ctx: Context, label: str = "") -> list[Item]:
-    intro_text = ctx.meeting.recommendations_intro or ctx.style.recommendations_intro
+def _recommendation_paragraphs(ctx: Context, label: list[Run] | None = None) -> list[Item]:
+    rule = ctx.style.settings.recommendations
+    intro_text = ctx.meeting.recommendations_intro or rule.intro
     intro = "".join(r.text for r in render_text(intro_text, ctx.fields, f"{ctx.meeting.source}: recommendations_intro"))
     each = recommendation_runs(ctx)
-    lead = [Run(label + " ", bold=True)] if label else []
-    if len(each) == 1 and not ctx.style.recommendations_as_list:
+    lead = _spaced(label) if label else []
+    if len(each) == 1 and rule.form == "sentence":
         return [Paragraph((*lead, Run(intro + " "), *each[0]))]
     return [Paragraph((*lead, Run(intro.rstrip(":") + ":"))), *(Paragraph(tuple(r), style="bullet") for r in each)]
 
@@ -135,8 +100,8 @@ def recommendations(ctx: Context) -> list[Item]:
 
 
 def recommendation_line(ctx: Context) -> list[Item]:
-    label = "Recommendation:" if len(ctx.meeting.recommendations) == 1 else "Recommendations:"
-    return [_as_plain(p) for p in _recommendation_paragraphs(ctx, label)]
+    key = "recommendation" if len(ctx.meeting.recommendations) == 1 else "recommendations"
+    return [_as_plain(p) for p in _recommendation_paragraphs(ctx, label_runs(ctx, key, bold=True))]
 
 
 def _as_plain(p: Item) -> Item:
@@ -148,23 +113,35 @@ def summary_line(ctx: Context) -> list[Item]:
         runs = render_text(ctx.meeting.summary, ctx.fields, f"{ctx.meeting.source}: summary")
     else:
         runs = tuple(r for b in ctx.boilerplate.render("summary", ctx.fields) for r in b.runs)
-    return [Paragraph((Run("Summary: ", bold=True), *runs), style="plain")]
+    return [Paragraph((*_spaced(label_runs(ctx, "summary", bold=True)), *runs), style="plain")]
+
+
+def _spaced(label: list[Run]) -> list[Run]:
+    """A label and the space after it, in the label's own run ("**Summary:** The ...")."""
+    if not label:
+        return []
+    last = label[-1]
+    return [*label[:-1], Run(last.text + " ", last.bold, last.italic, last.lang)]
 
 
 def background_documents(ctx: Context) -> list[Item]:
     docs = ctx.meeting.background_documents
     if not docs:
-        return [para("None", style="plain")]
+        return [Paragraph(tuple(label_runs(ctx, "none")), style="plain")]
     return [para(d.title + (f"\n{d.url}" if d.url else ""), style="plain") for d in docs]
 
 
 def contacts(ctx: Context) -> list[Item]:
-    items: list[Item] = []
+    rule, items = ctx.style.settings.contacts, []
     for c in ctx.meeting.contacts:
-        if c.role and c.role != ctx.heading:  # no "Lead Officer" label under a "Lead Officer" heading
+        if rule.role and c.role and c.role != ctx.heading:  # no "Lead Officer" label under a "Lead Officer" heading
             items.append(para(Run(c.role, bold=True), style="plain"))
-        lines = [x for x in (c.name, c.title, c.phone, c.email) if x]
-        items.append(para("\n".join(lines), style="plain"))
+        if rule.labels:
+            items += [para(Run(label, bold=True), f" {getattr(c, key)}", style="plain")
+                      for key, label in rule.labels.items() if getattr(c, key, "")]
+        else:
+            lines = [x for x in (c.name, c.title, c.phone, c.email) if x]
+            items.append(para("\n".join(lines), style="plain"))
     return items
 
 
@@ -178,27 +155,56 @@ GENERATED: dict[str, Callable[[Context], list[Item]]] = {
 
 
 def fields_for(meeting: Meeting, scores: ScoreSet, style: HouseStyle) -> dict[str, object]:
-    """The {{ fields }} boilerplate and headings may use."""
+    """The {{ fields }} boilerplate, headings and the style's header block may use."""
     period, counts = meeting.period, scores.summary.status_counts
     quarter_end = period.shift(-period.month % 3)  # a monthly period's quarter: April 2017 is in April to June
     scorecard = next((a for a in meeting.appendices if a.source == "scorecard"), None)
+    when = written_date(meeting.meeting_date, style.settings)
     fields: dict[str, object] = {
+        **style.settings.fields,
         "council": meeting.council, "committee": meeting.committee, "title": meeting.title,
-        "meeting_date": long_date(meeting.meeting_date, weekday=style.weekday_dates),
+        "meeting_date": when, "meeting_date_plain": written_date(meeting.meeting_date, style.settings, "plain"),
         "period": period_text(meeting), "period_month": period.long_label.split()[0],
-        "period_year": str(period.year), "period_end": _period_end(period), "financial_year": period.financial_year,
+        "period_year": str(period.year), "period_end": _period_end(period, style),
+        "financial_year": period.financial_year, "financial_year_short": _short_year(period.financial_year),
         "quarter": quarter_end.label("quarterly")[1], "quarter_months": quarter_end.quarter_months_label(),
         "scorecard_name": "performance scorecard", "scorecard_appendix": scorecard.letter if scorecard else "A",
         "service": meeting.title, "rated": scores.summary.rated, "no_data": scores.summary.no_data,
         "green": counts.get(GREEN, 0), "amber": counts.get(AMBER, 0), "red": counts.get(RED, 0),
+        **_header_values(meeting, when),
     }
+    if meeting.from_label:
+        fields["from_label"] = meeting.from_label
     fields.update(meeting.fields)
     return fields
 
 
-def _period_end(period) -> str:
+def _header_values(meeting: Meeting, when: str) -> dict[str, str]:
+    """What a style's header block may show, as text ('' when the meeting does not say)."""
+    exempt = _exempt_text(meeting) if meeting.classification == "Exempt" else ""
+    contact = meeting.contacts[0] if meeting.contacts else None
+    return {
+        "from_people": "\n".join(f"{p.name}, {p.title}" if p.title else p.name for p in meeting.from_),
+        "to": meeting.to or f"{meeting.committee} – {when}",
+        "classification": exempt or meeting.classification, "exempt_notice": exempt,
+        "electoral_divisions": meeting.electoral_divisions or "", "previous_pathway": meeting.previous_pathway or "",
+        "future_pathway": meeting.future_pathway or "",
+        "key_decision": {True: "Yes", False: "No", None: ""}[meeting.key_decision],
+        "author_or_post": meeting.author or (meeting.from_[0].title if meeting.from_ else ""),
+        "contact_officer": f"{contact.name}, {contact.title} {contact.phone}".strip() if contact else "",
+        "agenda_item": meeting.agenda_item or "",
+    }
+
+
+def _short_year(financial_year: str) -> str:
+    """'2012/13' -> '12/13', as the 2013 papers head their end-of-year section."""
+    start, _, end = financial_year.partition("/")
+    return f"{start[-2:]}/{end[-2:]}" if end else financial_year
+
+
+def _period_end(period, style: HouseStyle) -> str:
     last = calendar.monthrange(period.year, period.month)[1]
-    return long_date(date(period.year, period.month, last))
+    return written_date(date(period.year, period.month, last), style.settings, "plain")
 
 
 def _blocks_to_items(blocks: Sequence[Block]) -> list[Item]:
@@ -229,27 +235,43 @@ def _check_ids(meeting: Meeting, scores: ScoreSet) -> list[Problem]:
 def _specs(meeting: Meeting, style: HouseStyle) -> list[SectionSpec]:
     if meeting.sections is not None:
         return list(meeting.sections)
-    return [SectionSpec(heading=h, content=list(c), numbered=n) for h, c, n in style.sections]
+    return [SectionSpec(heading=s.heading, content=list(s.content), numbered=s.numbered)
+            for s in style.settings.sections]
+
+
+def generated_items(style: HouseStyle) -> list[str]:
+    """The generated items a style offers: those it lists, or all of them."""
+    offered = style.settings.generated
+    return sorted(GENERATED) if offered is None else [g for g in offered if g in GENERATED]
 
 
 def _check_names(ctx: Context, specs: list[SectionSpec]) -> list[Problem]:
-    problems = []
-    for i, spec in enumerate(specs):
-        for j, name in enumerate(spec.content):
-            if name not in GENERATED and not ctx.boilerplate.exists(name):
-                where = f"sections[{i}].content[{j}]" if ctx.meeting.sections is not None \
-                    else f"house style {ctx.meeting.style}, section '{spec.heading}'"
-                problems.append(Problem(ctx.meeting.source, (
-                    f"{where}: '{name}' is neither a generated item ({', '.join(sorted(GENERATED))}) nor a "
-                    f"boilerplate paragraph (looked in {', '.join(str(f) for f in ctx.boilerplate.folders)})")))
+    problems, offered = [], generated_items(ctx.style)
+    problems += [Problem(display_path(ctx.style.source), f"generated: '{name}' is not a generated item; expected "
+                                                          f"some of {', '.join(sorted(GENERATED))}")
+                 for name in ctx.style.settings.generated or [] if name not in GENERATED]
+    wanted = [(f"sections[{i}].content[{j}]" if ctx.meeting.sections is not None
+               else f"house style {ctx.style.name}, section '{spec.heading}'", name)
+              for i, spec in enumerate(specs) for j, name in enumerate(spec.content)]
+    wanted += [(f"house style {ctx.style.name}, front[{i}]", name) for i, name in enumerate(ctx.style.settings.front)]
+    for where, name in wanted:
+        if name not in offered and not ctx.boilerplate.exists(name):
+            problems.append(Problem(ctx.meeting.source, (
+                f"{where}: '{name}' is neither a generated item ({', '.join(offered)}) nor a "
+                f"boilerplate paragraph (looked in {', '.join(display_path(f) for f in ctx.boilerplate.folders)})")))
     return problems
 
 
 def house_style(meeting: Meeting) -> HouseStyle:
-    if meeting.style not in HOUSE_STYLES:
-        raise MeetingError([Problem(meeting.source, f"house_style: '{meeting.style}' is not a house style; "
-                                                    f"expected one of {', '.join(HOUSE_STYLES)}")])
-    return HOUSE_STYLES[meeting.style]
+    """The meeting's house style, found from its folder (its workspace first, then the shipped ones)."""
+    return find_style(meeting.style, meeting.folder, meeting.source)
+
+
+def history_length(meeting: Meeting) -> int:
+    """Periods of history to score: the meeting's scoring.history_length when it gives one, else its house style's."""
+    if "history_length" in meeting.scoring.model_fields_set:
+        return meeting.scoring.history_length
+    return house_style(meeting).settings.history_length
 
 
 def compose(meeting: Meeting, scores: ScoreSet, *, boilerplate: Boilerplate | None = None,
@@ -262,23 +284,19 @@ def compose(meeting: Meeting, scores: ScoreSet, *, boilerplate: Boilerplate | No
     problems = _check_ids(meeting, scores) + _check_names(ctx, specs)
     if problems:
         raise MeetingError(problems)
-    raw, front = [], []
+    raw = []
+    where = ctx.meeting.source if meeting.sections is not None else display_path(style.source)
     for spec in specs:
-        heading = ctx.heading = _heading(ctx, spec.heading, problems)
+        heading = ctx.heading = _heading(ctx, spec.heading, where, problems)
         raw.append((heading, spec.numbered, _gather(ctx, spec.content, problems)))
-    front = _gather(ctx, style.front, problems)
+    front = _gather(ctx, style.settings.front, problems)
+    page = furniture(ctx, problems)
     if problems:
         raise ReportgenError(problems)
-    facts = paper_facts(meeting, created)
     return Report(
-        facts=facts, template=str(meeting.template_path), house_style=meeting.style,
-        heading=_title(meeting, style), title_lines=_title_lines(meeting, style),
-        header=header_fields(meeting, style), front=tuple(p for p in front if isinstance(p, Paragraph)),
-        sections=number_sections(raw, meeting.numbering or style.numbering),
-        signatory=_signatory(meeting, style), classification_notice=_notice(meeting, style),
-        header_text=meeting.council + (f"\tAgenda item {meeting.agenda_item}" if meeting.agenda_item else ""),
-        footer_text=f"{meeting.committee} – {long_date(meeting.meeting_date)}",
-    )
+        facts=paper_facts(meeting, created, style), template=str(meeting.template_path), house_style=style.name,
+        front=tuple(p for p in front if isinstance(p, Paragraph)),
+        sections=number_sections(raw, meeting.numbering or style.settings.numbering), **page)
 
 
 def _gather(ctx: Context, names: Sequence[str], problems: list[Problem]) -> list[Item]:
@@ -291,14 +309,14 @@ def _gather(ctx: Context, names: Sequence[str], problems: list[Problem]) -> list
     return items
 
 
-def _heading(ctx: Context, text: str, problems: list[Problem]) -> str:
+def _heading(ctx: Context, text: str, where: str, problems: list[Problem]) -> str:
     try:
-        runs = render_text(text, ctx.fields, f"{ctx.meeting.source}: section heading '{text}'")
+        runs = render_text(text, ctx.fields, f"{where}: section heading '{text}'")
     except ReportgenError as exc:  # noted with the paragraphs' problems, so one run shows them all
         problems += exc.problems
         return text
     heading = "".join(r.text for r in runs)
-    return heading.upper() if ctx.style.upper_headings else heading
+    return heading.upper() if ctx.style.settings.heading_case == "upper" else heading
 
 
 def number_sections(raw: list[tuple[str, bool, list[Item]]], scheme: str) -> tuple[Section, ...]:
@@ -325,7 +343,8 @@ def number_sections(raw: list[tuple[str, bool, list[Item]]], scheme: str) -> tup
     return tuple(sections)
 
 
-def paper_facts(meeting: Meeting, created: datetime | None = None) -> PaperFacts:
+def paper_facts(meeting: Meeting, created: datetime | None = None, style: HouseStyle | None = None) -> PaperFacts:
+    style = style or house_style(meeting)
     scorecard = next((a for a in meeting.appendices if a.source == "scorecard"), None)
     author = meeting.author or next(
         (p.name for p in (*meeting.from_, meeting.signatory, *meeting.contacts) if p), meeting.council)
@@ -333,63 +352,11 @@ def paper_facts(meeting: Meeting, created: datetime | None = None) -> PaperFacts
         council=meeting.council, committee=meeting.committee, meeting_date=meeting.meeting_date,
         title=meeting.title, period=meeting.period, period_label=period_text(meeting), author=author,
         created=created or datetime.combine(meeting.meeting_date, time(0, 0), tzinfo=timezone.utc),
-        appendix_letter=scorecard.letter if scorecard else "A",
+        appendix_letter=scorecard.letter if scorecard else "A", language=style.settings.language,
+        appendix_title=scorecard.title if scorecard else "",
     )
 
 
 def _exempt_text(meeting: Meeting) -> str:
     return (f"Exempt: not for publication by virtue of paragraph {meeting.exempt_paragraph} of Part 1 of "
             "Schedule 12A to the Local Government Act 1972")
-
-
-def header_fields(meeting: Meeting, style: HouseStyle) -> tuple[HeaderField, ...]:
-    when = long_date(meeting.meeting_date, weekday=style.weekday_dates)
-    exempt = meeting.classification == "Exempt"
-    if meeting.style == "bucks-select-committee":
-        contact = meeting.contacts[0] if meeting.contacts else None
-        rows = [("Title", meeting.title), ("Committee date", when),
-                ("Author", meeting.author or (meeting.from_[0].title if meeting.from_ else "")),
-                ("Contact officer", f"{contact.name}, {contact.title} {contact.phone}".strip() if contact else ""),
-                ("Classification", _exempt_text(meeting) if exempt else "")]
-    elif meeting.style == "cardiff-scrutiny":
-        rows = []
-    else:
-        people = "\n".join(f"{p.name}, {p.title}" if p.title else p.name for p in meeting.from_)
-        rows = [(meeting.from_label, people), ("To", meeting.to or f"{meeting.committee} – {when}"),
-                ("Subject", meeting.title),
-                ("Classification", _exempt_text(meeting) if exempt else "Unrestricted")]
-    rows += [("Electoral Divisions", meeting.electoral_divisions or ""),
-             ("Previous Pathway of Paper", meeting.previous_pathway or ""),
-             ("Future Pathway of Paper", meeting.future_pathway or ""),
-             ("Key decision", {True: "Yes", False: "No", None: ""}[meeting.key_decision])]
-    if meeting.style == "cardiff-scrutiny":
-        return ()
-    return tuple(HeaderField(label, value) for label, value in rows if value)
-
-
-def _title(meeting: Meeting, style: HouseStyle) -> str:
-    if meeting.style == "bucks-select-committee":
-        return f"Report to the {meeting.committee}"
-    if meeting.style == "cardiff-scrutiny":
-        welsh = meeting.fields.get("council_cy")
-        return meeting.council.upper() + (f"\n{welsh.upper()}" if welsh else "")
-    return meeting.council
-
-
-def _title_lines(meeting: Meeting, style: HouseStyle) -> tuple[str, ...]:
-    if meeting.style != "cardiff-scrutiny":
-        return ()
-    return (meeting.committee.upper(), long_date(meeting.meeting_date), meeting.title.upper())
-
-
-def _notice(meeting: Meeting, style: HouseStyle) -> str:
-    exempt = meeting.classification == "Exempt"
-    return _exempt_text(meeting) if exempt and meeting.style == "cardiff-scrutiny" else ""
-
-
-def _signatory(meeting: Meeting, style: HouseStyle) -> tuple[str, ...]:
-    s = meeting.signatory
-    if s is None:
-        return ()
-    when = long_date(meeting.report_date or meeting.meeting_date, ordinal=style.ordinal_dates)
-    return tuple(x for x in (s.name, s.title, when) if x)

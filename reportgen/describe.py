@@ -16,7 +16,7 @@ _COUNT_ORDER = (GREEN, AMBER, RED)
 
 
 def describe_trend(score: Score) -> str:
-    """A sentence on the history with the target and floor, then any gaps.
+    """A sentence on the history with the target and floor (or the tolerance's thresholds), then any gaps.
 
     ``Rose from 20.1% in May 2016 to 24.3% in April 2017; target 20.0%, floor 25.0%.``
     Movement is judged on the values as displayed, so 20.04% to 20.01% at one
@@ -60,6 +60,10 @@ def _thresholds(score: Score) -> str:
         parts.append("no target")
     if score.floor is not None:
         parts.append(f"floor {format_value(score.floor, ind.unit, ind.decimals)}")
+    elif ind.kind == "kpi" and score.amber_from is not None:  # rated by tolerance: the lines its chart draws
+        if score.green_from is not None and score.green_from != score.target:
+            parts.append(f"Green from {format_value(score.green_from, ind.unit, ind.decimals)}")
+        parts.append(f"Amber from {format_value(score.amber_from, ind.unit, ind.decimals)}")
     if ind.kind == "activity" and ind.expected_low is not None and ind.expected_high is not None:
         low = format_value(ind.expected_low, ind.unit, ind.decimals)
         high = format_value(ind.expected_high, ind.unit, ind.decimals)

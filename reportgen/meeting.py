@@ -2,7 +2,7 @@
 
 Every field is declared below with its default and a line saying what it is for.
 Loading reports *all* problems at once, each naming the file and the key path
-(``meeting.yaml: recommendations[0].verb: expected one of NOTE, ...``); unknown
+(``meeting.yaml: frequency: expected one of monthly, quarterly, annual, got 'weekly'``); unknown
 keys are warnings, not errors, so a typo is noticed without stopping a build.
 Relative paths are resolved against the meeting file's folder, never the
 working directory.
@@ -25,9 +25,6 @@ from .yamlfile import read_yaml_mapping
 
 MEETING_FILE = "meeting.yaml"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES_DIR = PROJECT_ROOT / "templates"
-VERBS = ("NOTE", "CONSIDER", "COMMENT", "REVIEW", "AGREE", "ENDORSE")
-Verb = Literal["NOTE", "CONSIDER", "COMMENT", "REVIEW", "AGREE", "ENDORSE"]
 Numbering = Literal["decimal", "bracketed", "continuous", "none"]
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 # C0 control characters other than tab and line breaks (and DEL): XML cannot hold them,
@@ -55,10 +52,18 @@ class Contact(Person):
 
 
 class Recommendation(_Part):
-    verb: Verb
-    """What members are asked to do; printed in bold capitals."""
+    verb: str
+    """What members are asked to do, in the council's word (note, consider, scrutinise ...); the house
+    style says whether it is printed in capitals and in bold."""
     text: str
     """The rest of the sentence after the verb (Markdown: **bold** for a second verb)."""
+
+    @field_validator("verb")
+    @classmethod
+    def _verb(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("expected a verb, such as note, consider or scrutinise; got nothing")
+        return value.strip()
 
 
 class BackgroundDocument(_Part):
@@ -142,30 +147,31 @@ class Scoring(_Part):
 
 class Meeting(_Part):
     council: str
-    """The council's name: 'Kent County Council'."""
+    """The council's name as it prints: 'Anytown Borough Council'."""
     committee: str
     """The committee's full name."""
     meeting_date: date
     """The date of the meeting, YYYY-MM-DD."""
     title: str
-    """The report's title (the 'Subject' in Kent papers)."""
+    """The report's title (the 'Subject' in a From / To / Subject header)."""
     period: Period
     """The reporting period: the month the data runs to, YYYY-MM."""
     frequency: Literal["monthly", "quarterly", "annual"] = "monthly"
     """How the reporting period is named: 'April 2017', 'Q2 2016/17' or '2016/17'."""
     template: str
-    """A house style in templates/ (kent-cabinet-committee, bucks-select-committee,
-    cardiff-scrutiny) or a .docx file relative to the meeting folder."""
+    """A house style's name (templates/<name>/ in the meeting's workspace, else one shipped with
+    reportgen; `reportgen styles` lists them) or a .docx file relative to the meeting folder."""
     house_style: str | None = None
     """The house style's wording and numbering; defaults to the template's name."""
     agenda_item: str | None = None
     from_: list[Person] = Field(default=[], alias="from")
     """Cabinet member(s) and director(s) the report is from."""
-    from_label: Literal["From", "By"] = "From"
+    from_label: Literal["From", "By"] | None = None
+    """The label of the header's first row; defaults to the house style's (From, or By in 2013)."""
     to: str | None = None
     """Who the report goes to; defaults to '<committee> – <date>'."""
     author: str | None = None
-    """The author as printed (Bucks 'Author:'), and the document's author metadata."""
+    """The author as printed (after 'Author:' in some headers), and the document's author metadata."""
     classification: Literal["Unrestricted", "Exempt"] = "Unrestricted"
     exempt_paragraph: int | None = Field(default=None, ge=1, le=7)
     """For an exempt report: the paragraph of Part 1 of Schedule 12A to the Local Government Act 1972."""
@@ -274,14 +280,26 @@ def _period(value: Any) -> Any:
 
 
 def resolve_template(template: str, folder: Path) -> Path:
-    """A house style's name means templates/<name>.docx; a path is the meeting folder's."""
+    """A house style's name means its template.docx (or the one it inherits); a path is the meeting folder's."""
+    from .errors import ReportgenError
+    from .styles import TEMPLATE_FILE, available_styles, find_style
+
     if template.endswith(".docx"):
         return (folder / template).resolve()
-    return TEMPLATES_DIR / f"{template}.docx"
+    styles = available_styles(folder)
+    if template not in styles:
+        return folder / "templates" / template / TEMPLATE_FILE  # does not exist: reported by load_meeting
+    try:
+        return find_style(template, folder).template
+    except ReportgenError:  # a broken style.yaml is reported, with all its problems, when composing
+        return styles[template] / TEMPLATE_FILE
 
 
-def available_templates() -> list[str]:
-    return sorted(p.stem for p in TEMPLATES_DIR.glob("*.docx"))
+def available_templates(folder: Path | None = None) -> list[str]:
+    """The house styles a meeting in ``folder`` may name: its workspace's and the shipped ones."""
+    from .styles import available_styles
+
+    return list(available_styles(folder))
 
 
 # --- loading ------------------------------------------------------------------------------
@@ -325,7 +343,10 @@ def _confinement_problems(meeting: Meeting, shown: str) -> list[Problem]:
     checks += [(f"appendices[{i}].source", a.source, folder / a.source, (folder,))
                for i, a in enumerate(meeting.appendices) if a.source != "scorecard"]
     if meeting.template.endswith(".docx"):
-        checks.append(("template", meeting.template, meeting.template_path, (folder, TEMPLATES_DIR)))
+        from .styles import search_roots  # the workspace's and the shipped house styles
+
+        styles = tuple(root / "templates" for root in search_roots(folder))
+        checks.append(("template", meeting.template, meeting.template_path, (folder, *styles)))
     return [Problem(shown, f"{key}: '{given}' {outside_message(roots)}; copy the file into the meeting "
                            "folder and name it from there")
             for key, given, path, roots in checks if not confined(path, roots)]
@@ -356,7 +377,7 @@ def _file_problems(meeting: Meeting, shown: str) -> list[Problem]:
             message = f"'{meeting.template}' does not exist (looked for {display_path(template)})"
         else:
             message = (f"'{meeting.template}' is not a template; expected one of "
-                       f"{', '.join(available_templates())} or a .docx file")
+                       f"{', '.join(available_templates(meeting.folder))} or a .docx file")
         problems.append(Problem(shown, f"template: {message}"))
     if not meeting.data_path.exists():
         problems.append(Problem(shown, f"scoring.data: '{meeting.scoring.data}' does not exist "

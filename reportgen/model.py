@@ -283,6 +283,7 @@ class PaperFacts:
     appendix_letter: str = "A"
     language: str = "en-GB"
     draft: bool = False  # a working copy (--draft): every page says DRAFT
+    appendix_title: str = ""  # the scorecard appendix's own title (meeting.yaml appendices[].title), for its page headers
 
 
 # --- the composed cover report (compose.py builds it; render/docx.py lays it out) ---
@@ -345,6 +346,7 @@ class HeaderField:
 
     label: str
     value: str  # lines separated by "\n"
+    label_runs: tuple[Run, ...] = ()  # the label as runs when part of it is in another language (bilingual)
 
 
 @dataclass(frozen=True)
@@ -363,6 +365,7 @@ class Report:
     classification_notice: str = ""  # the Schedule 12A wording when exempt
     header_text: str = ""  # page header
     footer_text: str = ""  # page footer, before the page number
+    heading_runs: tuple[Run, ...] = ()  # the same as runs when part of it is in another language (Welsh)
 
     @property
     def charts(self) -> tuple[Chart, ...]:

@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 from reportgen.pack import normalise_docx  # noqa: E402  (same bytes on every rebuild)
 
 OUT = ROOT / "templates"
+TEMPLATE_FILE = "template.docx"
 FONT = "Arial"  # LibreOffice substitutes Liberation Sans, which has the Welsh letters
 LANGUAGE = "en-GB"
 BLACK = RGBColor(0, 0, 0)
@@ -220,11 +221,15 @@ def _repeat_header(row) -> None:
 
 
 def header_table(doc, widths=(Cm(4.5), Cm(11.5))):
-    """The header block (From / To / Subject ...): a borderless layout table, one row per field."""
+    """The header block (From / To / Subject ...): a borderless layout table, one row per field.
+
+    Left out whole when the house style has no header block (the if around it removes the table).
+    """
+    para(doc, "{%p if header %}")
     table = doc.add_table(rows=3, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     table.autofit = False
-    texts = [("{%tr for h in header %}", ""), ("{{ h.label }}:", "{{ h.value }}"), ("{%tr endfor %}", "")]
+    texts = [("{%tr for h in header %}", ""), ("{{r h.label_rich }}", "{{ h.value }}"), ("{%tr endfor %}", "")]
     for row, (left, right) in zip(table.rows, texts):
         row.cells[0].width, row.cells[1].width = widths
         row.cells[0].paragraphs[0].add_run(left).bold = True
@@ -232,6 +237,7 @@ def header_table(doc, widths=(Cm(4.5), Cm(11.5))):
     _grid(table, widths)
     _table_look(table, first_row=False)
     doc.add_paragraph()
+    para(doc, "{%p endif %}")
 
 
 def data_table(doc) -> None:
@@ -282,7 +288,7 @@ def body_loop(doc) -> None:
 
 
 def title_block(doc) -> None:
-    para(doc, "{{ heading }}", "Title")
+    para(doc, "{{r heading_rich }}", "Title")
     para(doc, "{%p for line in title_lines %}")
     para(doc, "{{ line }}", "Subtitle")
     para(doc, "{%p endfor %}")
@@ -304,6 +310,8 @@ def signatory(doc) -> None:
 
 
 # --- the three house styles ----------------------------------------------------------------
+# Every template has every part (title, header block, front, sections, signatory); a part the
+# house style (style.yaml) leaves empty prints nothing, so any style can use any template.
 
 
 def kent(doc) -> None:
@@ -312,18 +320,22 @@ def kent(doc) -> None:
     header_table(doc)
     front_matter(doc)
     body_loop(doc)
+    signatory(doc)
 
 
 def bucks(doc) -> None:
     """Buckinghamshire select committee report (seed 002)."""
     title_block(doc)
     header_table(doc, widths=(Cm(4.0), Cm(12.0)))
+    front_matter(doc)
     body_loop(doc)
+    signatory(doc)
 
 
 def cardiff(doc) -> None:
     """Cardiff scrutiny report (seed 003)."""
     title_block(doc)
+    header_table(doc)
     front_matter(doc)
     body_loop(doc)
     signatory(doc)
@@ -355,9 +367,9 @@ def build(name: str) -> bytes:
 
 
 def main() -> int:
-    OUT.mkdir(exist_ok=True)
     for name in HOUSE_STYLES:
-        path = OUT / f"{name}.docx"
+        path = OUT / name / TEMPLATE_FILE  # beside the style's style.yaml
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(build(name))
         print(f"wrote {path.relative_to(ROOT)}")
     return 0

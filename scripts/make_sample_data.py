@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write the sample indicator data for the four sample meetings in data/.
+"""Write the sample indicator data for the five sample meetings in data/.
 
     .venv/bin/python scripts/make_sample_data.py [OUT_DIR]     (default: data/)
 
@@ -11,8 +11,8 @@ reporting period) and ``at`` (other figures pinned to a period, e.g. the previou
 report's). Between those points the history is a straight line plus a little
 seeded noise, so every run writes the same bytes.
 
-The figures are invented but plausible, and they reproduce what each seed paper
-(/work/shared/seeds) says: counts of Green/Amber/Red, the key indicators, the
+The figures are invented but plausible, and they reproduce what each real paper
+says: counts of Green/Amber/Red, the key indicators, the
 measures that were Red at the previous report, and so on. No personal data:
 owners are job titles.
 """
@@ -82,6 +82,8 @@ class Spec:
     cohorts: dict[str, dict] = field(default_factory=dict)  # cohort name -> now/start/at/den
     notes: dict[str, str] = field(default_factory=dict)  # period -> commentary
     forecasts: dict[str, str] = field(default_factory=dict)  # period -> likely/may/unlikely
+    rate_on: str = ""  # "ytd": rated on the year-to-date figure (written only where the sample has the column)
+    with_ytd: bool = False  # write a year-to-date figure beside each month's value
 
 
 def kpi(id, name, polarity, target, floor=None, now=None, **kw) -> dict:
@@ -904,7 +906,139 @@ KENT_CC = [
 ]
 
 
-# --- the four datasets -----------------------------------------------------------------------------
+# =================================================================================================
+# Kent County Council: Families and Social Care dashboard for Specialist Children's Services,
+# 2012/13 year end (seed 000). Monthly figures with a year-to-date figure beside them ("the latest
+# available month and a year to date figure"), rolling 12 month figures, and the year out-turn for
+# 2012/13. Rated by target and floor (minimum standard).
+# =================================================================================================
+
+KENT_SCS_2013 = [
+    *section("Referral and Assessment", [
+        kpi("SC01", "% of referrals with a previous referral within 12 months", "lower", 25, 30, 27.1,
+            start=31.5, sd=1.2, basis="period", with_ytd=True, rate_on="ytd", den=1450, key=True,
+            definition="Referrals in the month for children with a previous referral in the 12 months before, as a % of all referrals in the month; rated on the year to date.",
+            owner="Head of Service, Central Referral Unit"),
+        kpi("SC02", "% of initial assessments completed within 10 working days", "higher", 80, 70, 74.6,
+            start=62.0, sd=2.0, basis="period", with_ytd=True, rate_on="ytd", den=1200, key=True,
+            definition="Initial assessments completed in the month within 10 working days of referral; rated on the year to date.",
+            owner="Assistant Director, Children's Social Services"),
+        kpi("SC03", "% of core assessments completed within 35 working days", "higher", 75, 65, 77.3,
+            start=58.0, sd=2.5, basis="period", with_ytd=True, rate_on="ytd", den=520,
+            definition="Core assessments completed in the month within 35 working days of starting; rated on the year to date.",
+            owner="Assistant Director, Children's Social Services"),
+    ]),
+    *section("Child Protection", [
+        kpi("SC04", "% of child protection plans lasting 2 years or more", "lower", 6, 8, 5.4,
+            start=7.9, sd=0.5, basis="rolling12", den=900,
+            definition="Child protection plans ended in the last 12 months that had lasted 2 years or more.",
+            owner="Head of Safeguarding"),
+        kpi("SC05", "% of children becoming subject to a child protection plan for a second time", "lower", 13, 16, 14.2,
+            start=15.8, sd=0.6, basis="rolling12", den=1100, key=True,
+            definition="Children who became subject to a plan in the last 12 months and had been subject to a plan before.",
+            owner="Head of Safeguarding"),
+        kpi("SC06", "% of child protection cases reviewed within timescale", "higher", 100, 95, 98.4,
+            start=94.0, sd=0.8, basis="period", with_ytd=True, rate_on="ytd", den=320,
+            definition="Child protection review conferences due in the month that were held within timescale; rated on the year to date.",
+            owner="Head of Safeguarding"),
+    ]),
+    *section("Children in Care", [
+        kpi("SC07", "% of children in care with 3 or more placements in 12 months", "lower", 10, 12, 10.6,
+            start=12.8, sd=0.4, den=1700, key=True,
+            definition="Children in care at month end who have had 3 or more placements in the last 12 months (NI 62).",
+            owner="Head of Children in Care"),
+        kpi("SC08", "% of looked after children reviews held within timescale", "higher", 95, 90, 96.1,
+            start=88.5, sd=1.0, basis="period", with_ytd=True, rate_on="ytd", den=420,
+            definition="Looked after children reviews due in the month that were held within timescale; rated on the year to date.",
+            owner="Head of Children in Care"),
+        kpi("SC09", "Average days between entering care and moving in with an adoptive family", "lower", 639, 700, 682,
+            start=790, unit="days", decimals=0, sd=12, basis="rolling12",
+            definition="For children adopted in the last 12 months, the mean number of days from entering care to moving in with their adoptive family.",
+            owner="Head of Adoption"),
+    ]),
+    *section("Workforce", [
+        kpi("SC10", "% of qualified social worker posts filled by permanent staff", "higher", 85, 75, 78.5,
+            start=68.0, sd=1.5, den=560,
+            definition="Qualified social worker posts (FTE) at month end filled by permanent staff.",
+            owner="Head of Workforce Development"),
+    ]),
+    *section("Activity", [
+        activity("SA01", "Number of referrals to children's social care", 1200, 1600, 1385,
+                 start=1520, sd=70, basis="period",
+                 definition="Referrals accepted by Specialist Children's Services in the month.",
+                 owner="Head of Service, Central Referral Unit"),
+        activity("SA02", "Number of children in care", 1650, 1850, 1742,
+                 start=1590, sd=10,
+                 definition="Children looked after by Kent County Council at month end (including unaccompanied asylum seeking children).",
+                 owner="Head of Children in Care"),
+        activity("SA03", "Number of children subject to a child protection plan", 1000, 1300, 1148,
+                 start=1310, sd=15,
+                 definition="Children subject to a child protection plan at month end.",
+                 owner="Head of Safeguarding"),
+    ]),
+]
+
+
+def add_ytd(specs: list[Spec], values: list[dict]) -> None:
+    """A year-to-date figure beside each month's value: the mean of the year's months so far."""
+    wanted = {s.id: s for s in specs if s.with_ytd}
+    months: dict[tuple[str, int], list[float]] = {}
+    for row in values:
+        spec = wanted.get(row["id"])
+        if spec is None or row.get("cohort") or row.get("value", "") == "":
+            continue
+        so_far = months.setdefault((row["id"], year_start(row["period"])), [])
+        so_far.append(float(row["value"]))
+        row["ytd"] = text(sum(so_far) / len(so_far), spec.decimals)
+
+
+def write_kent_2013(folder: Path) -> None:
+    """Seed 000's data, with its ytd and rate_on columns, and Appendix B (a small real PDF)."""
+    indicators, values = tables(KENT_SCS_2013, "2013-03", {"monthly": "2011-04"})
+    add_ytd(KENT_SCS_2013, values)
+    rate_on = () if "rate_on" in INDICATOR_COLUMNS else ("rate_on",)
+    for row, spec in zip(indicators, KENT_SCS_2013):
+        row["rate_on"] = spec.rate_on or "value"
+    write_csv(folder / "indicators.csv", (*INDICATOR_COLUMNS, *rate_on), indicators)
+    write_csv(folder / "values.csv", (*VALUE_COLUMNS, "ytd"), values)
+    write_business_plan_reports(folder / "appendix-b-business-plan-reports.pdf")
+
+
+BUSINESS_PLANS = {
+    "Specialist Children's Services": [
+        "The Improvement Plan's first-year actions were completed: the Central Referral Unit opened in "
+        "October 2012 and every district team now has a practice development manager.",
+        "Initial assessments within 10 working days rose through the year; core assessments within 35 "
+        "working days met their target from December.",
+        "Recruitment brought the share of posts filled by permanent social workers from 68% to 78%.",
+    ],
+    "Strategic Commissioning": [
+        "Fostering and residential placement frameworks were re-let for children's services.",
+        "Commissioning for adults' services (outside this Committee's remit) is reported for completeness.",
+    ],
+}
+
+
+def write_business_plan_reports(path: Path) -> None:
+    """Appendix B: the 2012/13 end of year business plan reports, a short tagged-title PDF."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import ListFlowable, Paragraph, SimpleDocTemplate
+
+    styles = getSampleStyleSheet()
+    story = [Paragraph("Appendix B: 2012/13 end of year business plan reports", styles["Title"])]
+    for division, points in BUSINESS_PLANS.items():
+        story.append(Paragraph(division.replace("&", "&amp;"), styles["Heading2"]))
+        story.append(ListFlowable([Paragraph(p, styles["BodyText"]) for p in points], bulletType="bullet"))
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=A4, title="2012/13 end of year business plan reports",
+                            author="Families and Social Care", subject="Appendix B", creator="reportgen sample data",
+                            lang="en-GB", invariant=True)
+    doc.build(story)
+    path.write_bytes(buffer.getvalue())
+
+
+# --- the five datasets -----------------------------------------------------------------------------
 
 def main(out: Path = DATA) -> None:
     """Write every sample dataset under ``out`` (data/ by default)."""
@@ -917,6 +1051,7 @@ def main(out: Path = DATA) -> None:
     write_workbook(out / "cardiff-cyp-2018-03" / "data.xlsx", {
         "indicators": (INDICATOR_COLUMNS, indicators), "values": (VALUE_COLUMNS, values),
     }, datetime(2018, 3, 7))
+    write_kent_2013(out / "kent-scs-2013-06")
     print(f"wrote sample data under {out}")
 
 

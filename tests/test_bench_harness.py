@@ -51,5 +51,6 @@ def test_the_loading_data_is_exactly_100000_rows_without_cohorts():
 
 
 def test_the_sample_meetings_are_every_folder_with_a_meeting_file():
-    assert [p.name for p in run.sample_meetings()] == [
-        "bucks-cscl-2016-12", "cardiff-cyp-2018-03", "kent-cc-2013-09", "kent-scs-2017-06"]
+    expected = sorted(p.parent.name for p in (BENCHMARKS.parent / "data").glob("*/meeting.yaml"))
+    assert len(expected) >= 4 and "kent-scs-2017-06" in expected
+    assert [p.name for p in run.sample_meetings()] == expected

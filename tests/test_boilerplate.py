@@ -97,7 +97,7 @@ def test_every_shipped_paragraph_parses_with_the_documented_fields():
         "council committee title meeting_date period period_month period_year period_end financial_year "
         "quarter quarter_months scorecard_name scorecard_appendix service rated green amber red no_data "
         "service_name service_short priorities_document directorate programme committee_short portfolio "
-        "strategic_plan").split()}
+        "strategic_plan directorate_name financial_year_short").split()}
     files = sorted(p for p in BOILERPLATE_DIR.glob("*/*") if p.suffix in (".md", ".txt"))
     assert len(files) >= 25
     for path in files:

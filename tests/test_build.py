@@ -68,7 +68,8 @@ def test_agenda_pack_is_the_report_followed_by_the_appendix(packs, meeting):
     report_pages = pack.get_destination_page_number(tops[1])
     assert pack.get_destination_page_number(tops[0]) == 0
     assert report_pages >= 1
-    assert len(pack.pages) == report_pages + len(appendix.pages)
+    given = sum(len(PdfReader(p).pages) for p in (ROOT / "data" / meeting).glob("*.pdf"))  # appendices the meeting gives
+    assert len(pack.pages) == report_pages + len(appendix.pages) + given
     # The appendix's own bookmarks (one per group) come along, nested under it.
     after_appendix = outline[outline.index(tops[1]) + 1]
     assert isinstance(after_appendix, list) and len(after_appendix) >= 1
@@ -124,7 +125,7 @@ def _use_own_template(meeting: Path, name: str, extra_paragraph: str) -> None:
     """Give the meeting its own copy of the Kent template, with one paragraph added."""
     from docx import Document
 
-    template = Document(ROOT / "templates/kent-cabinet-committee.docx")
+    template = Document(ROOT / "templates/kent-cabinet-committee/template.docx")
     template.add_paragraph(extra_paragraph)
     template.save(meeting / name)
     text = (meeting / "meeting.yaml").read_text().replace(
@@ -203,8 +204,8 @@ def test_check_lists_every_seeded_problem_at_once(tmp_path):
     n_values = len(values.read_text().splitlines())
     assert problems == [
         f"{meeting}/mine.docx: uses {{{{ no_such_field }}}}, which the report does not provide; available: "
-        "classification_notice, facts, footer_text, front, header, header_text, heading, sections, signatory, "
-        "title_lines",
+        "classification_notice, facts, footer_text, front, header, header_text, heading, heading_rich, sections, "
+        "signatory, title_lines",
         f"{meeting}/indicators.csv:2: column 'polarity': 'upwards' is not allowed; use one of higher, lower",
         f"{meeting}/values.csv:{n_values}: column 'id': 'NOPE' is not an id in the indicators table",
     ]
@@ -217,7 +218,7 @@ def test_new_then_build(tmp_path):
     assert result.returncode == 0, result.stderr
     text = (target / "meeting.yaml").read_text()
     assert "meeting_date: 2017-07-20" in text and "period: 2017-05" in text and "previous_period: 2017-04" in text
-    assert "# Reproduces seed 001" in text  # the author's comments survive
+    assert "# Reproduces a real paper" in text  # the author's comments survive
     # Add May's figures: April's again, so every measure keeps its status.
     values = target / "values.csv"
     rows = values.read_text().splitlines()

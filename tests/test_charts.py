@@ -97,6 +97,17 @@ def test_describe_trend_fell_and_unchanged_judged_as_displayed():
         "Unchanged at 20.0% from May 2016 to July 2016; no target.")
 
 
+def test_describe_trend_says_the_tolerance_thresholds_its_chart_draws():
+    import dataclasses
+
+    banded = dataclasses.replace(_score([30.0, 28.0, 21.0], floor=None), green_from=20.0, amber_from=22.0)
+    assert describe_trend(banded) == "Fell from 30.0% in May 2016 to 21.0% in July 2016; target 20.0%, Amber from 22.0%."
+    wider = dataclasses.replace(banded, green_from=21.0, amber_from=22.0)  # green=5%: Green short of the target
+    assert describe_trend(wider).endswith("; target 20.0%, Green from 21.0%, Amber from 22.0%.")
+    floored = dataclasses.replace(_score([30.0, 28.0, 21.0]), green_from=20.0, amber_from=25.0)
+    assert describe_trend(floored).endswith("; target 20.0%, floor 25.0%.")  # the floor is the Amber line
+
+
 def test_describe_trend_missing_and_single_values():
     assert describe_trend(_score([None, None])) == "No data for the periods shown; target 20.0%, floor 25.0%."
     assert describe_trend(_score([None, 1234.0], unit="number", decimals=0, target=1000, floor=None)) == (

@@ -229,3 +229,41 @@ def test_a_misspelt_field_in_a_heading_is_reported_with_the_paragraphs_problems(
                              "field 'service_nam' is not defined")
     assert [f.split("/")[-1] for f in found[1:]] == ["latest-results.md:1: field 'service_short' is not defined",
                                                      "directorate-use.md:1: field 'service_short' is not defined"]
+
+
+def test_kent_2013_style_numbers_1_bracket_1_and_lists_two_recommendations():
+    _, _, report = composed("kent-scs-2013-06")
+    assert report.house_style == "kent-cabinet-committee-2013"
+    assert [h.label for h in report.header] == ["By", "To", "Subject", "Classification"]
+    intro = section(report, "Introduction").content
+    assert [p.number for p in intro if isinstance(p, Paragraph) and p.style == "body"] == ["1. (1)", "(2)"]
+    recs = section(report, "Recommendations").content
+    assert [(p.number, p.style, p.text) for p in recs] == [
+        ("5.", "body", "Members are asked to:"),
+        ("", "bullet", "REVIEW and comment on the Families & Social Care SCS performance dashboards"),
+        ("", "bullet", "REVIEW and comment on the end of year business plan reports")]
+    assert not any(r.bold for p in recs[1:] for r in p.runs)  # "REVIEW", as the 2013 paper prints it
+    contact = section(report, "Contact Information").content
+    assert [p.runs[0].text for p in contact] == ["Name:", "Title:", "Tel No:", "Email:"]
+    assert section(report, "Background documents:").content[0].text == "None"
+
+
+def test_the_verb_is_the_councils_word_and_the_style_prints_it():
+    _, _, bucks = composed("bucks-cscl-2016-12")
+    line = next(p for p in section(bucks, "Purpose of Agenda Item").content if p.text.startswith("Recommendation:"))
+    assert line.text == "Recommendation: The Committee are asked to scrutinise performance against the key indicators."
+    assert [r.text for r in line.runs if r.bold] == ["Recommendation: "]
+    _, _, cardiff = composed("cardiff-cyp-2018-03")
+    bullet = section(cardiff, "RECOMMENDATION").content[1]
+    assert bullet.runs[0] == Run("Consider")  # capitalised, not bold
+
+
+def test_history_length_is_the_meetings_else_the_house_styles():
+    from reportgen.compose import history_length
+
+    cardiff, _ = load_meeting(ROOT / "data" / "cardiff-cyp-2018-03")
+    assert history_length(cardiff) == 20  # cardiff-scrutiny: five years of quarters
+    scoring = cardiff.scoring.model_copy(update={"history_length": 8})
+    assert history_length(cardiff.model_copy(update={"scoring": scoring})) == 8
+    kent, _ = load_meeting(ROOT / "data" / "kent-scs-2017-06")
+    assert history_length(kent) == 13

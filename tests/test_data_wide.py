@@ -7,6 +7,7 @@ scripts/make_wide_sample.py from their long CSVs, and must score exactly the sam
 from __future__ import annotations
 
 import importlib.util
+import re
 import shutil
 import subprocess
 import sys
@@ -275,13 +276,15 @@ def test_history_length_in_the_meeting_file_reaches_the_scores(tmp_path):
 
     meeting_dir = tmp_path / "cardiff"
     shutil.copytree(DATA / "cardiff-cyp-2018-03", meeting_dir)
-    text = (meeting_dir / "meeting.yaml").read_text(encoding="utf-8")
+    # The shipped file asks for five years itself: take its line out for the default.
+    text = re.sub(r"\n  history_length: [^\n]*", "", (meeting_dir / "meeting.yaml").read_text(encoding="utf-8"))
     assert "\nscoring:\n" in text
-    (meeting_dir / "meeting.yaml").write_text(text.replace("\nscoring:\n", "\nscoring:\n  history_length: 20\n"),
+    (meeting_dir / "meeting.yaml").write_text(text.replace("\nscoring:\n", "\nscoring:\n  history_length: 8\n"),
                                               encoding="utf-8")
     meeting, _ = load_meeting(meeting_dir)
     dataset = load_dataset(meeting.data_path, **meeting.scoring.load_options)
-    five_years = _score(meeting, dataset).measures[0]
-    assert len(five_years.history) == 20  # five years of quarters
+    two_years = _score(meeting, dataset).measures[0]
+    assert len(two_years.history) == 8  # the meeting file's own figure wins
     default, _ = load_meeting(DATA / "cardiff-cyp-2018-03")
-    assert len(_score(default, dataset).measures[0].history) == 13
+    # without the key, the house style's: cardiff-scrutiny shows five years of quarters
+    assert len(_score(default, dataset).measures[0].history) == 20

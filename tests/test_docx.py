@@ -105,6 +105,24 @@ def test_cardiff_numbering_sections_and_signatory(built):
                                          "7th March 2018"]
 
 
+def test_cardiff_welsh_name_is_a_welsh_run_in_an_english_document(built):
+    document, _ = built["cardiff-cyp-2018-03"]
+    title = document.paragraphs[0]
+    assert title.style.name == "Title" and title.text == "CARDIFF COUNCIL\nCYNGOR CAERDYDD"
+    langs = {r.text.strip(): _run_lang(r) for r in title.runs if r.text.strip()}
+    assert langs == {"CARDIFF COUNCIL": None, "CYNGOR CAERDYDD": "cy-GB"}
+    defaults = document.styles.element.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang")
+    assert defaults.get(f"{W}val") == "en-GB" and document.core_properties.language == "en-GB"
+    # nothing else in the paper is marked Welsh
+    welsh = [r.text for p in document.paragraphs for r in p.runs if _run_lang(r)]
+    assert welsh == ["CYNGOR CAERDYDD"]
+
+
+def _run_lang(run):
+    element = run._r.find(f"{W}rPr/{W}lang")
+    return None if element is None else element.get(f"{W}val")
+
+
 def test_kent_2013_changes_since_the_previous_report(built):
     document, item = built["kent-cc-2013-09"]
     text = paragraphs(document)
@@ -170,7 +188,7 @@ def test_ampersands_angle_brackets_and_welsh_letters_come_out_as_written(tmp_pat
 
 def edited_template(tmp_path: Path, change) -> Path:
     """A copy of the Kent template with word/document.xml changed, as Word or a user would."""
-    source = TEMPLATES / "kent-cabinet-committee.docx"
+    source = TEMPLATES / "kent-cabinet-committee" / "template.docx"
     target = tmp_path / "meeting" / "edited.docx"  # a template a meeting names lives in its folder
     target.parent.mkdir(exist_ok=True)
     with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
@@ -185,12 +203,12 @@ def edited_template(tmp_path: Path, change) -> Path:
 def test_a_tag_split_across_runs_by_word_still_renders(tmp_path):
     def split(xml):
         # Word keeps "{{ head" and "ing }}" in separate runs after an edit (here with a spelling mark).
-        assert xml.count("<w:t>{{ heading }}</w:t>") == 1
-        return xml.replace("<w:t>{{ heading }}</w:t>",
-                           '<w:t>{{ head</w:t></w:r><w:proofErr w:type="spellStart"/><w:r><w:rPr><w:b/></w:rPr>'
-                           "<w:t>ing }}</w:t>")
+        assert xml.count("<w:t>{{r heading_rich }}</w:t>") == 1
+        return xml.replace("<w:t>{{r heading_rich }}</w:t>",
+                           '<w:t>{{r head</w:t></w:r><w:proofErr w:type="spellStart"/><w:r><w:rPr><w:b/></w:rPr>'
+                           "<w:t>ing_rich }}</w:t>")
     template = edited_template(tmp_path, split)
-    assert "{{ head</w:t>" in zipfile.ZipFile(template).read("word/document.xml").decode()
+    assert "{{r head</w:t>" in zipfile.ZipFile(template).read("word/document.xml").decode()
     folder = meeting_copy(tmp_path, template=str(template), house_style="kent-cabinet-committee")
     document = docx.Document(io.BytesIO(prepare(folder).docx))
     assert document.paragraphs[0].text == "Kent County Council"
@@ -199,7 +217,7 @@ def test_a_tag_split_across_runs_by_word_still_renders(tmp_path):
 
 def test_template_syntax_error_shows_path_and_the_text_around_it(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    template = edited_template(tmp_path, lambda xml: xml.replace("{{ heading }}", "{{ heading + }}"))
+    template = edited_template(tmp_path, lambda xml: xml.replace("{{r heading_rich }}", "{{ heading + }}"))
     with pytest.raises(TemplateError) as caught:
         prepare(meeting_copy(tmp_path, template=str(template), house_style="kent-cabinet-committee"))
     message = str(caught.value)
@@ -209,18 +227,18 @@ def test_template_syntax_error_shows_path_and_the_text_around_it(tmp_path, monke
 
 def test_template_asking_for_an_unknown_field_is_caught_before_rendering(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    template = edited_template(tmp_path, lambda xml: xml.replace("{{ heading }}", "{{ heading }} {{ chair }}"))
+    template = edited_template(tmp_path, lambda xml: xml.replace("{{r heading_rich }}", "{{ heading }} {{ chair }}"))
     problems = check_template(template)
     assert [str(p) for p in problems] == [
         "meeting/edited.docx: uses {{ chair }}, which the report does not provide; available: classification_notice, "
-        "facts, footer_text, front, header, header_text, heading, sections, signatory, title_lines"]
+        "facts, footer_text, front, header, header_text, heading, heading_rich, sections, signatory, title_lines"]
     with pytest.raises(TemplateError, match="chair"):
         prepare(meeting_copy(tmp_path, template=str(template), house_style="kent-cabinet-committee"))
 
 
 def test_an_undefined_attribute_at_render_time_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    template = edited_template(tmp_path, lambda xml: xml.replace("{{ heading }}", "{{ facts.chair }}"))
+    template = edited_template(tmp_path, lambda xml: xml.replace("{{r heading_rich }}", "{{ facts.chair }}"))
     with pytest.raises(TemplateError) as caught:
         prepare(meeting_copy(tmp_path, template=str(template), house_style="kent-cabinet-committee"))
     assert str(caught.value).startswith("meeting/edited.docx: 'dict object' has no attribute 'chair'")

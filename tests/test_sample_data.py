@@ -395,6 +395,25 @@ def test_generator_rebuilds_the_shipped_files_byte_for_byte(tmp_path, monkeypatc
     spec.loader.exec_module(module)
     module.main(tmp_path)
     written = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
-    assert len(written) == 7
+    assert len(written) == 10  # five samples; Kent 2013 (seed 000) adds its Appendix B PDF
     for relative in written:
         assert (tmp_path / relative).read_bytes() == (DATA / relative).read_bytes(), relative
+
+
+def test_kent_2013_sample_has_year_to_date_figures_and_rate_on():
+    """Seed 000's dashboard shows the latest month beside a year to date figure: the mean of the year's months."""
+    import csv
+
+    folder = DATA / "kent-scs-2013-06"
+    with open(folder / "indicators.csv", encoding="utf-8") as f:
+        indicators = {r["id"]: r for r in csv.DictReader(f)}
+    with open(folder / "values.csv", encoding="utf-8") as f:
+        values = list(csv.DictReader(f))
+    assert indicators["SC01"]["rate_on"] == "ytd" and indicators["SC07"]["rate_on"] == "value"
+    year = [r for r in values if r["id"] == "SC01" and "2012-04" <= r["period"] <= "2013-03"]
+    assert len(year) == 12
+    mean = sum(float(r["value"]) for r in year) / 12
+    assert year[-1]["ytd"] == f"{mean:.1f}"
+    assert year[0]["ytd"] == year[0]["value"]  # April: the year so far is one month
+    assert all(r["ytd"] == "" for r in values if r["id"] == "SC07")  # a snapshot has no year to date
+    assert (folder / "appendix-b-business-plan-reports.pdf").read_bytes().startswith(b"%PDF-")

@@ -36,6 +36,7 @@ TEXT = "#1A1A1A"
 LINE = "#1F3A5F"  # history line: dark blue, 11:1 on white
 TARGET_COLOUR = "#2E6B30"
 FLOOR_COLOUR = "#A4161A"
+AMBER_LINE = "#8A5A00"  # a dark amber: 6:1 on white, where the Amber fill would vanish
 
 
 @contextlib.contextmanager
@@ -151,25 +152,28 @@ def trend_chart(
     floor: float | None,
     polarity: str | None,
     frequency: str = "monthly",
+    green_from: float | None = None,
+    amber_from: float | None = None,
 ) -> bytes:
-    """The history as a line, with the target and floor as labelled lines.
+    """The history as a line, with the thresholds of its rating as labelled lines.
 
+    ``green_from`` and ``amber_from`` (the figures the status was judged against)
+    are drawn as "Green from …" (dashed) and "Amber from …" (dotted), in words and
+    line style as well as colour; without them the target and floor stand in.
     Missing values leave a gap in the line rather than being drawn as zero;
     ``frequency`` names the x axis periods (``Apr 2017``, ``Q1 2017/18``).
     """
     from ..formatting import format_value
+
 
     labels = [p.period.label(frequency) for p in points]
     xs = list(range(len(points)))
     ys = [float("nan") if p.value is None else p.value for p in points]
     with _figure(TREND_SIZE) as (fig, ax):
         ax.plot(xs, ys, color=LINE, linewidth=2, marker="o", markersize=4, label="Actual")
-        if target is not None:
-            ax.axhline(target, color=TARGET_COLOUR, linestyle="--", linewidth=1.4,
-                       label=f"Target {format_value(target, unit, decimals)}")
-        if floor is not None:
-            ax.axhline(floor, color=FLOOR_COLOUR, linestyle=":", linewidth=1.6,
-                       label=f"Floor {format_value(floor, unit, decimals)}")
+        lines = _threshold_lines(unit, decimals, target, floor, green_from, amber_from, polarity)
+        for value, label, colour, style in lines:
+            ax.axhline(value, color=colour, linestyle=style, linewidth=1.5, label=label)
         known = [(x, y) for x, y in zip(xs, ys) if y == y]
         # Above the latest point after a rise, below it after a fall: off the line that leads in.
         fell = len(known) > 1 and known[-2][1] > known[-1][1]
@@ -178,24 +182,43 @@ def trend_chart(
             ax.annotate(format_value(y, unit, decimals), (x, y), xytext=(-4, -8 if fell else 8),
                         textcoords="offset points", ha="right", va="top" if fell else "baseline",
                         fontsize=9, fontweight="bold")
-        _frame_y(ax, ys, target, floor, room_below=fell)
+        _frame_y(ax, ys, *(line[0] for line in lines), room_below=fell)
         ax.yaxis.set_major_formatter(_tick_formatter(unit, decimals))
         ax.set_xticks(xs)
         ax.set_xticklabels(labels, rotation=45, ha="right", fontsize=8)
-        lines = _title_lines(title, polarity)
-        ax.set_title("\n".join(lines), fontsize=11, loc="left")
+        title_lines = _title_lines(title, polarity)
+        ax.set_title("\n".join(title_lines), fontsize=11, loc="left")
         ax.grid(axis="y", color="#D0D0D0", linewidth=0.6)
         ax.spines[["top", "right"]].set_visible(False)
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
-        fig.subplots_adjust(left=0.1, right=0.83, top=0.9 - 0.065 * (len(lines) - 1), bottom=0.24)
+        fig.subplots_adjust(left=0.1, right=0.83, top=0.9 - 0.065 * (len(title_lines) - 1), bottom=0.24)
         return _png(fig)
 
 
+def _threshold_lines(unit: str, decimals: int, target, floor, green_from, amber_from, polarity) -> list[tuple]:
+    """(value, legend label, colour, line style) of each line: the thresholds, else the target and floor."""
+    from ..formatting import format_value
+
+    def text(value: float) -> str:
+        return format_value(value, unit, decimals)
+
+    if green_from is not None:
+        # Two lines: the legend sits in the figure's right margin, which one long line would overrun.
+        side = {"higher": " or more", "lower": " or less"}.get(polarity or "", "")
+        lines = [(green_from, f"Green from\n{text(green_from)}{side}", TARGET_COLOUR, "--")]
+        if amber_from is not None:
+            lines.append((amber_from, f"Amber from\n{text(amber_from)}{side}", AMBER_LINE, ":"))
+        return lines
+    lines = [(target, f"Target {text(target)}", TARGET_COLOUR, "--")] if target is not None else []
+    return lines + ([(floor, f"Floor {text(floor)}", FLOOR_COLOUR, ":")] if floor is not None else [])
+
+
 def score_chart(score: Score) -> bytes:
-    """The trend chart of a scored measure: its history, with its target and floor."""
+    """The trend chart of a scored measure: its history, with the thresholds of its rating."""
     ind = score.indicator
     return trend_chart(score.history, title=ind.name, unit=ind.unit, decimals=ind.decimals, target=score.target,
-                       floor=score.floor, polarity=ind.polarity, frequency=ind.frequency)
+                       floor=score.floor, polarity=ind.polarity, frequency=ind.frequency,
+                       green_from=score.green_from, amber_from=score.amber_from)
 
 
 def _title_lines(title: str, polarity: str | None) -> list[str]:
@@ -206,9 +229,9 @@ def _title_lines(title: str, polarity: str | None) -> list[str]:
     return textwrap.wrap(text, width=TITLE_WIDTH)[:3] or [""]
 
 
-def _frame_y(ax, ys: Sequence[float], target: float | None, floor: float | None, room_below: bool = False) -> None:
-    """Keep the target and floor in view, with a little room above and below (more for a label below)."""
-    values = [y for y in ys if y == y] + [v for v in (target, floor) if v is not None]
+def _frame_y(ax, ys: Sequence[float], *levels: float, room_below: bool = False) -> None:
+    """Keep the threshold lines in view, with a little room above and below (more for a label below)."""
+    values = [y for y in ys if y == y] + [v for v in levels if v is not None]
     if not values:
         ax.set_ylim(0, 1)
         return

@@ -25,7 +25,7 @@ from jinja2 import TemplateError as JinjaTemplateError, TemplateSyntaxError
 
 from ..errors import Problem, RenderError, TemplateError
 from ..meeting import display_path
-from ..model import Chart, Paragraph, Report, Table
+from ..model import Chart, HeaderField, Paragraph, Report, Run, Table
 from ..pack import normalise_docx
 from ..sandbox import BoundedSandbox, make_sandbox, time_limit, TIME_LIMIT
 
@@ -65,9 +65,20 @@ def rich(paragraph: Paragraph) -> RichText:
     text = RichText()
     if paragraph.number:
         text.add(paragraph.number + "\t")
-    for run in paragraph.runs:
-        text.add(clean(run.text), bold=run.bold, italic=run.italic)
+    return runs_rich(paragraph.runs, text)
+
+
+def runs_rich(runs: Iterable[Run], text: RichText | None = None, bold: bool = False) -> RichText:
+    """Runs as RichText; a run in another language than the paper's is marked w:lang (e.g. cy-GB),
+    so spelling checkers and screen readers switch to it."""
+    text = RichText() if text is None else text
+    for run in runs:
+        text.add(clean(run.text), bold=run.bold or bold, italic=run.italic, lang=run.lang or None)
     return text
+
+
+def _label(field: HeaderField) -> RichText:
+    return runs_rich((*(field.label_runs or (Run(field.label),)), Run(":")), bold=True)
 
 
 def _item(tpl: DocxTemplate, item: Paragraph | Chart | Table) -> dict[str, Any]:
@@ -94,8 +105,10 @@ def build_context(tpl: DocxTemplate, report: Report) -> dict[str, Any]:
             "author": clean(facts.author), "appendix_letter": facts.appendix_letter,
         },
         "heading": clean(report.heading),
+        "heading_rich": runs_rich(report.heading_runs or (Run(report.heading),)),
         "title_lines": [clean(line) for line in report.title_lines],
-        "header": [{"label": clean(h.label), "value": clean(h.value)} for h in report.header],
+        "header": [{"label": clean(h.label), "label_rich": _label(h), "value": clean(h.value)}
+                   for h in report.header],
         "front": [{"rich": rich(p), "text": clean(p.text)} for p in report.front],
         "sections": [
             {"heading": clean(f"{s.number}\t{s.heading}" if s.number else s.heading),
@@ -109,7 +122,7 @@ def build_context(tpl: DocxTemplate, report: Report) -> dict[str, Any]:
     }
 
 
-CONTEXT_NAMES = ("facts", "heading", "title_lines", "header", "front", "sections", "signatory",
+CONTEXT_NAMES = ("facts", "heading", "heading_rich", "title_lines", "header", "front", "sections", "signatory",
                  "classification_notice", "header_text", "footer_text")
 
 

@@ -1,6 +1,7 @@
 """Appendix A: the scorecard PDF (reportlab), laid out from scores already made.
 
-    render_scorecard(facts, scores, guidance=(), *, exception_charts=None, summary_chart=None) -> bytes
+    render_scorecard(facts, scores, guidance=(), *, exception_charts=None, summary_chart=None, tagged=True)
+        -> bytes
 
 Nothing here rates anything: statuses, directions and forecasts come from the
 Score objects; this module only formats and places them. Sections, in order:
@@ -8,48 +9,58 @@ title block and summary; key performance indicators by group; activity
 indicators; one exception page per Red measure; cohorts; guidance notes.
 
 Choices a reader relies on:
-- every cell says something: "No data", "No target", "No floor", "No benchmark",
-  "No comparison" (no earlier figure to compare with), "Not forecast";
+- every cell says something: "No data", "No target", "No floor", "Not given" (a
+  benchmark), "No comparison" (no earlier figure to compare with), "Not forecast";
+- the rule behind each rating: the Thresholds column, and the thresholds drawn
+  and labelled on each exception chart; the numerator and denominator under a
+  figure ("234 of 410"); the status at the last report; commentary for every
+  measure that has it, under its group's table; benchmarks ("England",
+  "Statistical neighbours") only when some indicator has one;
+- a forecast derived from the status says so ("Likely (from status)");
+- a table never leaves fewer than three rows on a page it runs on from or to;
 - status is a word, a symbol and a colour; direction an arrow and a word;
+- the KPI table shows the rule behind each rating ("Green ≥ 80.0%" over
+  "Amber ≥ 75.0%", from the thresholds the scoring applied), and Year to date
+  and Out-turn columns only when some indicator has those figures;
 - DejaVu Sans (shipped inside matplotlib) is embedded, so ŵ and ŷ print;
+- a tagged PDF (PDF/UA-1, pdf_tags.py): headings H1 > H2 > H3, each group ONE
+  table whose rows are headed by the indicator's name, charts and sparklines as
+  Figures with the sentences of describe.py as alt text; running header, footer,
+  page numbers and repeated header rows are artifacts;
+- a working copy (``facts.draft``) says "DRAFT" in the running header of every
+  page and in the document title;
 - same input, same bytes: invariant mode, dates from ``facts.created``, and a
   document /ID seeded from the facts rather than the clock.
+
+The cells' text is scorecard_cells, the tables' style and splitting
+scorecard_tables, the pages (header, footer, numbering, the build) scorecard_doc.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 from collections.abc import Mapping, Sequence
 from functools import lru_cache, partial
 from html import escape
 from pathlib import Path
 
-from reportlab import rl_config
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (
-    BaseDocTemplate, CondPageBreak, Frame, Image, PageBreak, PageTemplate, Paragraph, Spacer, Table,
-    TableStyle,
-)
+from reportlab.platypus import CondPageBreak, PageBreak, Spacer, Table, TableStyle
 
 from .. import model
 from ..describe import describe_rag_counts, describe_trend
 from ..formatting import long_date
+from .pdf_tags import Figure, Para, TableTags, Tag, list_item
 from .scorecard_cells import (
-    ACTIVITY_HEADER, ACTIVITY_WIDTHS, BOLD, COHORT_HEADER, COHORT_WIDTHS, DIRECTION_ARROWS, FONT,
-    ITALIC, KPI_HEADER, KPI_WIDTHS, activity_row, cohort_row, direction_text, floor_text,
-    forecast_text, kpi_row, latest_text, previous_text, status_cell_style, status_text, table_style, target_text,
+    ACTIVITY_HEADER, ACTIVITY_WIDTHS, BOLD, COHORT_HEADER, COHORT_WIDTHS, DIRECTION_ARROWS, FONT, FORECAST_MODES,
+    ITALIC, activity_row, cohort_row, direction_text, forecast_text, history_heading, kpi_columns, latest_text,
+    previous_status_text, previous_text, status_text, target_text, thresholds_text,
 )
+from .scorecard_doc import build
+from .scorecard_tables import CaptionedTable, chunked_tables, status_cell_style, table_style
 
-PAGE = landscape(A4)
-MARGIN = 12 * mm
-ROWS_PER_TABLE = 40  # small tables keep layout and page splits cheap (benchmarks/SCORECARD.md)
 GROUP_START_HEIGHT = 120  # points: a group heading, the header row and about three rows
 
 
@@ -77,71 +88,19 @@ def _styles() -> dict[str, ParagraphStyle]:
         "title": ParagraphStyle("title", body, fontName=BOLD, fontSize=18, leading=22, spaceAfter=6),
         "h1": ParagraphStyle("h1", body, fontName=BOLD, fontSize=14, leading=18, spaceBefore=6, spaceAfter=6),
         "h2": ParagraphStyle("h2", body, fontName=BOLD, fontSize=11, leading=14, spaceBefore=8, spaceAfter=4),
+        "h3": ParagraphStyle("h3", body, fontName=BOLD, fontSize=9.5, leading=12, spaceBefore=6, spaceAfter=3),
         "caption": ParagraphStyle("caption", body, fontName=ITALIC, fontSize=8.5, leading=11),
         "small": ParagraphStyle("small", body, fontSize=7.5, leading=10),
         "bullet": ParagraphStyle("bullet", body, leftIndent=12, bulletIndent=2, bulletFontName=FONT),
     }
 
 
-def _heading(text: str, style: str, level: int | None = None) -> Paragraph:
-    """A heading; with ``level`` it also becomes a PDF bookmark."""
-    para = Paragraph(escape(text), _styles()[style])
+def _heading(text: str, style: str, level: int | None = None, role: str = "") -> Para:
+    """A heading (H1 for the h1 style, H2 for h2, unless ``role`` says); with ``level`` also a bookmark."""
+    para = Para(escape(text), _styles()[style], role or style.upper())
     para.keepWithNext = True
     para.outline = (text, level) if level is not None else None
     return para
-
-
-# ---------------------------------------------------------------- tables
-
-class _CaptionedTable(Table):
-    """A group's table whose first row names the group: "(continued)" on the pages it runs on to.
-
-    reportlab repeats the first ``repeatRows`` rows of a split table unchanged,
-    so the caption row is rewritten in each part that goes to a later page.
-    """
-
-    caption = ""
-    outline = None  # the group's bookmark, given to the part drawn first
-
-    def split(self, availWidth, availHeight):
-        parts = super().split(availWidth, availHeight)
-        for i, part in enumerate(parts):
-            part.caption, part.outline = self.caption, None if i else self.outline
-            if i and self.caption:
-                part._cellvalues[0] = [_continued(self.caption), *part._cellvalues[0][1:]]
-        return parts
-
-
-def _continued(caption: str) -> str:
-    return f"{caption} (continued)"
-
-
-def _caption_style() -> list[tuple]:
-    """The caption row reads as a heading above the grid, not as a cell in it."""
-    return [("SPAN", (0, 0), (-1, 0)), ("FONT", (0, 0), (-1, 0), BOLD, 11, 14), ("LEFTPADDING", (0, 0), (-1, 0), 0),
-            ("VALIGN", (0, 0), (-1, 0), "BOTTOM"), ("BOTTOMPADDING", (0, 0), (-1, 0), 4)]
-
-
-def _chunked_tables(header: Sequence[str], widths: Sequence[float], rows: list[list],
-                    statuses: list[tuple[int, str]], caption: str = "") -> list[Table]:
-    """Tables of at most ROWS_PER_TABLE rows, each with the header repeated on every page.
-
-    ``statuses`` holds (column, status) per row, for the colour of its status cell.
-    With a ``caption`` (a group's name), each table starts with a caption row that
-    repeats above the header, saying "(continued)" after the first page of the group.
-    """
-    tables = []
-    for start in range(0, len(rows), ROWS_PER_TABLE):
-        chunk = rows[start:start + ROWS_PER_TABLE]
-        top = [[_continued(caption) if start else caption] + [""] * (len(header) - 1)] if caption else []
-        style = table_style(len(top)) + (_caption_style() if top else [])
-        for offset, (column, status) in enumerate(statuses[start:start + ROWS_PER_TABLE], start=len(top) + 1):
-            style += status_cell_style(column, offset, status)
-        table = _CaptionedTable([*top, list(header), *chunk], colWidths=widths, repeatRows=len(top) + 1,
-                                style=TableStyle(style), hAlign="LEFT")
-        table.caption = caption
-        tables.append(table)
-    return tables
 
 
 def _by_group(scores: Sequence[model.Score]) -> dict[str, list[model.Score]]:
@@ -157,10 +116,28 @@ def _grouped_section(title: str, scores: Sequence[model.Score], header, widths, 
         # The group's name is the first row of its tables (repeated on later pages), not a
         # paragraph: a heading kept with the table would move the whole group and leave gaps.
         # Break only when the heading, the header row and a few rows would not fit.
-        tables = _chunked_tables(header, widths, [row(s) for s in members],
+        tables = chunked_tables(header, widths, [row(s) for s in members],
                                  [(status_col, s.status) for s in members], caption=group)
         tables[0].outline, tables[0].spaceBefore = (group, 1), _styles()["h2"].spaceBefore
-        story += [CondPageBreak(GROUP_START_HEIGHT), *tables]
+        story += [CondPageBreak(GROUP_START_HEIGHT), *tables, *_commentary(group, members)]
+    return story
+
+
+def _commentary(group: str, members: Sequence[model.Score]) -> list:
+    """Every measure's commentary under its group's table, whatever its status.
+
+    Paragraphs after the table rather than a line under each row: a cell spanning
+    the row has no column header, so it would break the table's structure for a
+    screen reader, and commentary runs to sentences that read better full width.
+    """
+    noted = [s for s in members if s.commentary]
+    if not noted:
+        return []
+    story: list = [_heading(f"Commentary: {group}", "h3", role="H3")]
+    for score in noted:
+        story.append(Para(f"<b>{escape(score.id)} {escape(score.indicator.name)}</b> "
+                          f"({escape(status_text(score.status).replace(chr(10), ' '))}, {escape(score.period_label)}): "
+                          f"{escape(score.commentary)}", _styles()["body"]))
     return story
 
 
@@ -169,9 +146,9 @@ def _grouped_section(title: str, scores: Sequence[model.Score], header, widths, 
 def _title_block(facts: model.PaperFacts) -> list:
     s = _styles()
     return [
-        Paragraph(f"Appendix {escape(facts.appendix_letter)}", s["h1"]),
-        Paragraph(escape(facts.title), s["title"]),
-        Paragraph(f"{escape(facts.council)}<br/>{escape(facts.committee)}, {long_date(facts.meeting_date)}<br/>"
+        Para(f"Appendix {escape(facts.appendix_letter)}", s["h1"]),
+        Para(escape(facts.title), s["title"], "H1"),
+        Para(f"{escape(facts.council)}<br/>{escape(facts.committee)}, {long_date(facts.meeting_date)}<br/>"
                   f"Reporting period: {escape(facts.period_label)}", s["body"]),
         Spacer(1, 4),
     ]
@@ -185,7 +162,7 @@ def _count_table(title: str, rows: list[tuple[str, int]], coloured: bool) -> Tab
     data = [[title, "Measures"]] + [[status_text(name) if coloured else direction_text(name), str(n)]
                                     for name, n in rows]
     style.append(("ALIGN", (1, 0), (1, -1), "RIGHT"))
-    return Table(data, colWidths=(96, 50), style=TableStyle(style), hAlign="LEFT")
+    return Table(data, colWidths=(96, 50), style=TableStyle(style), hAlign="LEFT", renderCB=TableTags(row_header=0))
 
 
 def _layout(cells: list, widths: tuple[float, ...]) -> Table:
@@ -194,7 +171,23 @@ def _layout(cells: list, widths: tuple[float, ...]) -> Table:
                  style=[("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONT", (0, 0), (-1, -1), FONT)])
 
 
-def _summary(facts: model.PaperFacts, scores: model.ScoreSet, chart: bytes) -> list:
+def _key(forecasts: str) -> str:
+    forecast = {
+        "given-and-derived": "Forecast for the year: ☺ Likely, ◐ May, ☹ Unlikely to meet the target; "
+                             "\u201c(from status)\u201d: derived from the status (Green likely, Amber may, Red "
+                             "unlikely) where the service gave no forecast.",
+        "given-only": "Forecast for the year, as the service gave it: ☺ Likely, ◐ May, ☹ Unlikely to meet the "
+                      "target; Not forecast where it gave none.",
+        "none": "",
+    }[forecasts]
+    return ("Key: ✔ Green target met; ▲ Amber target missed but within tolerance or above the floor; "
+            "✖ Red worse than the floor or tolerance; ○ No data or no target. Thresholds: the figures each "
+            "status was judged against (Green ≥ 80.0% means Green at 80.0% or more; ≤ where lower is better). "
+            "Status at last report: the status the previous report gave. Direction of travel compares "
+            f"with the previous period: ↑ Improved, ↓ Declined, → No change. {forecast}").strip()
+
+
+def _summary(facts: model.PaperFacts, scores: model.ScoreSet, chart: bytes, forecasts: str) -> list:
     counts = scores.summary.status_counts
     statuses = [s for s in (*model.KPI_STATUSES, *model.ACTIVITY_STATUSES)
                 if counts.get(s) or s in model.RAG]
@@ -203,14 +196,10 @@ def _summary(facts: model.PaperFacts, scores: model.ScoreSet, chart: bytes) -> l
     directions = [(d, found[d]) for d in DIRECTION_ARROWS if d in found]
     tables = _layout([_count_table("Status", status_rows, True),
                       _count_table("Direction of travel", directions, False)], (160, 160))
-    image = Image(io.BytesIO(chart), width=360, height=192)
-    caption = Paragraph(escape(describe_rag_counts(counts, facts.period_label)), _styles()["caption"])
-    key = Paragraph(
-        "Key: ✔ Green target met; ▲ Amber target missed but within tolerance or above the floor; "
-        "✖ Red worse than the floor or tolerance; ○ No data or no target. Direction of travel compares "
-        "with the previous period: ↑ Improved, ↓ Declined, → No change. Forecast for the year: "
-        "☺ Likely, ◐ May, ☹ Unlikely to meet the target; * derived from the status "
-        "(Green likely, Amber may, Red unlikely) where the service gave no forecast.", _styles()["small"])
+    description = describe_rag_counts(counts, facts.period_label)
+    image = Figure(io.BytesIO(chart), width=330, height=176, alt=description)  # RAG_SIZE: 6 by 3.2
+    caption = Para(escape(description), _styles()["caption"])
+    key = Para(escape(_key(forecasts)), _styles()["small"])
     layout = _layout([tables, [image, caption]], (330, 440))
     return [_heading("Summary", "h1", 0), layout, Spacer(1, 4), key, Spacer(1, 8), _group_counts(scores.summary)]
 
@@ -223,41 +212,45 @@ def _group_counts(summary: model.Summary) -> Table:
     for column, status in enumerate(statuses[:3], start=1):
         style += status_cell_style(column, 0, status)
     header = ["Group", *(status_text(s).replace(" range", "\nrange") for s in statuses)]
-    return Table([header, *rows], colWidths=(200, *[62] * len(statuses)), repeatRows=1, hAlign="LEFT",
-                 style=TableStyle(style))
+    # A CaptionedTable (without a caption) for its split: never fewer than three rows on a page.
+    return CaptionedTable([header, *rows], colWidths=(200, *[62] * len(statuses)), repeatRows=1, hAlign="LEFT",
+                          style=TableStyle(style), renderCB=TableTags(row_header=0))
 
 
-def _exception_page(score: model.Score, chart: bytes, first: bool) -> list:
-    s, ind = _styles(), score.indicator
-    facts_row = [latest_text(score), previous_text(score), status_text(score.status),
-                 direction_text(score.direction), target_text(score), floor_text(score), forecast_text(score)]
-    header = ("Latest", "Previous", "Status", "Direction\nof travel", "Target", "Floor", "Forecast")
-    table = _chunked_tables(header, [80] * 7, [facts_row], [(2, score.status)])[0]
+def _exception_page(score: model.Score, chart: bytes, first: bool, forecasts: str) -> list:
+    s, ind, trend = _styles(), score.indicator, describe_trend(score)
+    cells = [("Latest", latest_text), ("Previous", previous_text), ("Status", lambda x: status_text(x.status)),
+             ("Status at\nlast report", previous_status_text), ("Direction\nof travel",
+              lambda x: direction_text(x.direction)), ("Target", target_text), ("Thresholds", thresholds_text),
+             ("Forecast", partial(forecast_text, mode=forecasts))][:None if forecasts != "none" else -1]
+    header, facts_row = [h for h, _ in cells], [cell(score) for _, cell in cells]
+    table = chunked_tables(header, [80] * len(cells), [facts_row], [(2, score.status)], row_header=None)[0]
     return [
         *([] if first else [PageBreak()]),
         _heading(f"{score.id}: {ind.name}", "h2", 1),
         table, Spacer(1, 6),
-        Image(io.BytesIO(chart), width=610, height=244, hAlign="LEFT"),
-        Paragraph(escape(describe_trend(score)), s["caption"]),
-        _heading("Commentary", "h2"),
-        Paragraph(escape(score.commentary) if score.commentary else "No commentary was given for this period.",
-                  s["body"]),
-        Paragraph(f"<b>Owner:</b> {escape(ind.owner) if ind.owner else 'Not given'}", s["body"]),
-        Paragraph(f"<b>Definition:</b> {escape(ind.definition) if ind.definition else 'Not given'}", s["body"]),
+        Figure(io.BytesIO(chart), width=610, height=244, hAlign="LEFT", alt=trend),
+        Para(escape(trend), s["caption"]),
+        _heading("Commentary", "h2", role="H3"),
+        Para(escape(score.commentary) if score.commentary else "No commentary was given for this period.",
+             s["body"]),
+        Para(f"<b>Owner:</b> {escape(ind.owner) if ind.owner else 'Not given'}", s["body"]),
+        Para(f"<b>Definition:</b> {escape(ind.definition) if ind.definition else 'Not given'}", s["body"]),
     ]
 
 
-def _exceptions(scores: model.ScoreSet, charts: Mapping[str, bytes], period_label: str) -> list:
+def _exceptions(scores: model.ScoreSet, charts: Mapping[str, bytes], period_label: str, forecasts: str) -> list:
     reds = [s for s in scores.measures if s.status == model.RED]
     if not reds:
         return []
     story: list = [PageBreak(), _heading("Exception reports", "h1", 0),
-                   Paragraph(f"One page for each measure rated Red in {escape(period_label)}"
+                   Para(f"One page for each measure rated Red in {escape(period_label)}"
                              ": its trend, commentary, owner and definition.", _styles()["body"])]
     from .charts import score_chart
 
     for i, score in enumerate(reds):
-        story += _exception_page(score, charts.get(score.id) or score_chart(score), first=i == 0)
+        story += _exception_page(score, charts.get(score.id) or score_chart(score), first=i == 0,
+                                  forecasts=forecasts)
     return story
 
 
@@ -275,8 +268,8 @@ def _cohorts(scores: model.ScoreSet) -> list:
             statuses.append((6, score.status))
     intro = ("These measures are also reported for part of the whole cohort, so that members can see how "
              "that group affects each measure. Each status is worked out in the same way as for the whole measure.")
-    return [PageBreak(), _heading("Cohorts", "h1", 0), Paragraph(intro, _styles()["body"]),
-            *_chunked_tables(COHORT_HEADER, COHORT_WIDTHS, rows, statuses)]
+    return [PageBreak(), _heading("Cohorts", "h1", 0), Para(intro, _styles()["body"]),
+            *chunked_tables(COHORT_HEADER, COHORT_WIDTHS, rows, statuses)]
 
 
 def _markup(block: model.Block) -> str:
@@ -288,84 +281,27 @@ def _markup(block: model.Block) -> str:
     return "".join(parts)
 
 
-def _guidance(blocks: Sequence[model.Block]) -> list:
+def _block_lang(block: model.Block, paper: str) -> str:
+    """The language of a block written wholly in another language than the paper's, else ""."""
+    langs = {run.lang or paper for run in block.runs}
+    return langs.pop() if len(langs) == 1 and paper not in langs else ""
+
+
+def _guidance(blocks: Sequence[model.Block], paper_lang: str) -> list:
     if not blocks:
         return []
     s = _styles()
     story: list = [PageBreak(), _heading("Guidance notes", "h1", 0)]
+    bullets = None  # the list (L) that a run of bullets belongs to
     for block in blocks:
+        lang = _block_lang(block, paper_lang)
         if block.bullet:
-            story.append(Paragraph(_markup(block), s["bullet"], bulletText="•"))
+            bullets = bullets or Tag("L")
+            story.append(Para(_markup(block), s["bullet"], list_item(bullets, lang), bulletText="•"))
         else:
-            story.append(Paragraph(_markup(block), s["body"]))
+            bullets = None
+            story.append(Para(_markup(block), s["body"], Tag("P", lang=lang)))
     return story
-
-
-# ---------------------------------------------------------------- document
-
-class _NumberedCanvas(Canvas):
-    """Says "Page x of y" on every page without holding pages back.
-
-    The total is a form (a PDF XObject) that every page shows and that is
-    defined once, after the last page. Holding every page in memory until the
-    total is known cost hundreds of megabytes on a council-wide scorecard.
-    """
-
-    TOTAL = "reportgenPageTotal"
-
-    def __init__(self, *args, facts: model.PaperFacts, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._pages_shown = 0
-        stamp = facts.created.strftime("D:%Y%m%d%H%M%S+00'00'")
-        self.setDateFormatter(lambda *_: stamp)
-        # The /ID is a digest seeded with the clock (or SOURCE_DATE_EPOCH): seed it from the facts.
-        self._doc.signature = hashlib.md5(f"reportgen {facts.created.isoformat()}".encode(), usedforsecurity=False)
-
-    def showPage(self):
-        self._pages_shown += 1
-        label = f"Page {self._pages_shown} of "
-        x = PAGE[0] - MARGIN - pdfmetrics.stringWidth(label + "0000", FONT, 8)
-        self.saveState()
-        self.setFont(FONT, 8)
-        self.setFillColor(FOOTER_TEXT)
-        self.drawString(x, MARGIN - 14, label)
-        self.translate(x + pdfmetrics.stringWidth(label, FONT, 8), MARGIN - 14)
-        self.doForm(self.TOTAL)
-        self.restoreState()
-        super().showPage()
-
-    def save(self):
-        self.beginForm(self.TOTAL)
-        self.setFont(FONT, 8)
-        self.setFillColor(FOOTER_TEXT)
-        self.drawString(0, 0, str(self._pages_shown))
-        self.endForm()
-        super().save()
-
-
-class _Doc(BaseDocTemplate):
-    def afterFlowable(self, flowable):
-        outline = getattr(flowable, "outline", None)
-        if outline:
-            title, level = outline
-            key = f"o{self._bookmarks}"
-            self._bookmarks += 1
-            self.canv.bookmarkPage(key)
-            self.canv.addOutlineEntry(title, key, level=level, closed=False)
-
-
-FOOTER_TEXT = colors.HexColor("#333333")
-
-
-def _decorate(facts: model.PaperFacts, canvas: Canvas, _doc) -> None:
-    canvas.saveState()
-    canvas.setFont(FONT, 8)
-    canvas.setFillColor(FOOTER_TEXT)
-    canvas.drawString(MARGIN, PAGE[1] - MARGIN + 4,
-                      f"Appendix {facts.appendix_letter}: {facts.title}, {facts.period_label}")
-    canvas.drawRightString(PAGE[0] - MARGIN, PAGE[1] - MARGIN + 4, f"{facts.committee}, {long_date(facts.meeting_date)}")
-    canvas.drawString(MARGIN, MARGIN - 14, facts.council)
-    canvas.restoreState()
 
 
 def render_scorecard(
@@ -375,12 +311,22 @@ def render_scorecard(
     *,
     exception_charts: Mapping[str, bytes] | None = None,
     summary_chart: bytes | None = None,
+    tagged: bool = True,
+    forecasts: str = "given-and-derived",
 ) -> bytes:
     """The whole scorecard appendix as PDF bytes.
 
+    ``forecasts`` (FORECAST_MODES): "given-and-derived" shows a forecast derived
+    from the status as such ("Likely (from status)"), "given-only" shows it as
+    "Not forecast", "none" leaves the Forecast column out.
+
     ``exception_charts`` (indicator id -> PNG) and ``summary_chart`` let a caller
     reuse charts it already drew for the cover report; any not given are drawn here.
+    ``tagged=False`` leaves out the structure tree and marked content: only for
+    measuring what tagging costs (benchmarks/scorecard_scale.py), never for a paper.
     """
+    if forecasts not in FORECAST_MODES:
+        raise ValueError(f"forecasts: '{forecasts}' is not one of {', '.join(FORECAST_MODES)}")
     register_fonts()
     if summary_chart is None:
         from .charts import rag_count_chart
@@ -389,33 +335,15 @@ def render_scorecard(
                                         title=f"Measures by status, {facts.period_label}")
     kpis = [s for s in scores.measures if s.indicator.kind == "kpi"]
     activities = [s for s in scores.measures if s.indicator.kind == "activity"]
-    story = _title_block(facts) + _summary(facts, scores, summary_chart)
+    story = _title_block(facts) + _summary(facts, scores, summary_chart, forecasts)
     if kpis:
-        story += [PageBreak()] + _grouped_section("Key performance indicators", kpis, KPI_HEADER, KPI_WIDTHS,
-                                                  kpi_row, 5)
+        columns = kpi_columns(kpis, forecasts)
+        story += [PageBreak()] + _grouped_section("Key performance indicators", kpis, columns.header,
+                                                  columns.widths, columns.row, columns.status)
     if activities:
-        story += [PageBreak()] + _grouped_section("Activity indicators", activities, ACTIVITY_HEADER,
+        header = (*ACTIVITY_HEADER[:-1], history_heading(activities))
+        story += [PageBreak()] + _grouped_section("Activity indicators", activities, header,
                                                   ACTIVITY_WIDTHS, activity_row, 6)
-    story += _exceptions(scores, exception_charts or {}, facts.period_label) + _cohorts(scores) + _guidance(guidance)
-    return _build(facts, story)
-
-
-def _build(facts: model.PaperFacts, story: list) -> bytes:
-    buffer = io.BytesIO()
-    doc = _Doc(buffer, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN + 6,
-               bottomMargin=MARGIN + 6, title=f"Appendix {facts.appendix_letter}: {facts.title}",
-               author=facts.author, subject=f"{facts.committee}, {long_date(facts.meeting_date)}: performance for "
-               f"{facts.period_label}", creator="reportgen", producer="reportgen", invariant=1,
-               lang=facts.language, displayDocTitle=1, initialFontName=FONT, initialFontSize=9)
-    doc._bookmarks = 0
-    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body", leftPadding=0,
-                  rightPadding=0, topPadding=0, bottomPadding=0)
-    doc.addPageTemplates([PageTemplate("page", [frame], onPage=partial(_decorate, facts))])
-    # ASCII85 only makes streams 25% bigger, and reportlab's pure-Python encoder
-    # was a fifth of the render time: write binary streams instead.
-    saved, rl_config.useA85 = rl_config.useA85, 0
-    try:
-        doc.build(story, canvasmaker=partial(_NumberedCanvas, facts=facts))
-    finally:
-        rl_config.useA85 = saved
-    return buffer.getvalue()
+    story += _exceptions(scores, exception_charts or {}, facts.period_label, forecasts) + _cohorts(scores)
+    story += _guidance(guidance, facts.language)
+    return build(facts, story, tagged)

@@ -96,13 +96,26 @@ class Case:
 # --- ways of breaking the base meeting --------------------------------------------------------
 
 
-def meeting_text(replace: str, by: str) -> Callable[[Path], None]:
+def edit(name: str, replace: str, by: str) -> Callable[[Path], None]:
+    """Replace the first ``replace`` in the case's file ``name`` by ``by``."""
     def change(folder: Path) -> None:
-        path = folder / "meeting.yaml"
+        path = folder / name
         text = path.read_text(encoding="utf-8")
         assert replace in text, replace
         path.write_text(text.replace(replace, by, 1), encoding="utf-8")
     return change
+
+
+def meeting_text(replace: str, by: str) -> Callable[[Path], None]:
+    return edit("meeting.yaml", replace, by)
+
+
+def values_text(replace: str, by: str) -> Callable[[Path], None]:
+    return edit("values.csv", replace, by)
+
+
+def indicators_text(replace: str, by: str) -> Callable[[Path], None]:
+    return edit("indicators.csv", replace, by)
 
 
 def append_meeting(text: str) -> Callable[[Path], None]:
@@ -135,24 +148,6 @@ def paragraph(name: str, text: str, heading: str = "Introduction") -> Callable[[
     """A boilerplate file of the meeting's own, used in a new first section."""
     return both(write(f"boilerplate/{name}.md", text),
                 meeting_text("sections:\n", f"sections:\n  - heading: {heading}\n    content: [{name}]\n"))
-
-
-def values_text(replace: str, by: str) -> Callable[[Path], None]:
-    def change(folder: Path) -> None:
-        path = folder / "values.csv"
-        text = path.read_text(encoding="utf-8")
-        assert replace in text, replace
-        path.write_text(text.replace(replace, by, 1), encoding="utf-8")
-    return change
-
-
-def indicators_text(replace: str, by: str) -> Callable[[Path], None]:
-    def change(folder: Path) -> None:
-        path = folder / "indicators.csv"
-        text = path.read_text(encoding="utf-8")
-        assert replace in text, replace
-        path.write_text(text.replace(replace, by, 1), encoding="utf-8")
-    return change
 
 
 def _zip(members: dict[str, str]) -> bytes:
@@ -301,6 +296,11 @@ CASES: list[Case] = [
     Case("paragraph-unused", "boilerplate", "a paragraph file no section uses (a warning)",
          write("boilerplate/spare.md", "Not used."), 1,
          ("warning: " + M + ": boilerplate 'spare' is given for this meeting but no section uses it",)),
+    Case("paragraph-another-council", "boilerplate", "another council's constitution quoted (a warning)",
+         meeting_text("content: [rag_counts, exceptions]", "content: [constitution-extract, rag_counts, exceptions]"), 1,
+         ("warning: " + M + ": paragraph 'constitution-extract' names Kent County Council (the council of house style "
+          "kent-cabinet-committee), but this paper is Anytown Borough Council's; give this meeting its own wording "
+          "(overrides: or its boilerplate/ folder)",)),
     Case("paragraph-not-utf8", "boilerplate", "a paragraph saved in UTF-16",
          both(paragraph("intro", "x"), lambda f: (f / "boilerplate/intro.md").write_bytes("Text".encode("utf-16"))),
          2, ("{case}/boilerplate/intro.md: is not UTF-8 text; save it as UTF-8 (in Notepad: Save as, Encoding UTF-8)",)),
