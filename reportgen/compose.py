@@ -254,12 +254,27 @@ def _check_names(ctx: Context, specs: list[SectionSpec]) -> list[Problem]:
                else f"house style {ctx.style.name}, section '{spec.heading}'", name)
               for i, spec in enumerate(specs) for j, name in enumerate(spec.content)]
     wanted += [(f"house style {ctx.style.name}, front[{i}]", name) for i, name in enumerate(ctx.style.settings.front)]
+    problems += _exceptions_placed(ctx, wanted)
     for where, name in wanted:
         if name not in offered and not ctx.boilerplate.exists(name):
             problems.append(Problem(ctx.meeting.source, (
                 f"{where}: '{name}' is neither a generated item ({', '.join(offered)}) nor a "
                 f"boilerplate paragraph (looked in {', '.join(display_path(f) for f in ctx.boilerplate.folders)})")))
     return problems
+
+
+def _exceptions_placed(ctx: Context, wanted: list[tuple[str, str]]) -> list[Problem]:
+    """The `exceptions` item refused where the house style puts the exception reports in the
+    appendix only: the cover would print them a second time, against its own sentence."""
+    if ctx.style.exceptions_on_cover:
+        return []
+    letter = ctx.fields["scorecard_appendix"]
+    return [Problem(ctx.meeting.source, (
+        f"{where}: 'exceptions' prints the exception reports on the cover, but house style {ctx.style.name} "
+        f"has exception_reports: {ctx.style.settings.exception_reports} (they are in Appendix {letter}, "
+        f"{display_path(ctx.style.source)}); remove 'exceptions', or use a house style with "
+        f"exception_reports: cover or both"))
+        for where, name in wanted if name == "exceptions"]
 
 
 def house_style(meeting: Meeting) -> HouseStyle:
