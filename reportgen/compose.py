@@ -132,16 +132,20 @@ def background_documents(ctx: Context) -> list[Item]:
 
 
 def contacts(ctx: Context) -> list[Item]:
+    """Each contact as one paragraph, its lines joined by line breaks, so the template's paragraph
+    style (keep lines together) never splits a contact's details across two pages."""
     rule, items = ctx.style.settings.contacts, []
     for c in ctx.meeting.contacts:
+        lines: list[list[Run]] = []
         if rule.role and c.role and c.role != ctx.heading:  # no "Lead Officer" label under a "Lead Officer" heading
-            items.append(para(Run(c.role, bold=True), style="plain"))
+            lines.append([Run(c.role, bold=True)])
         if rule.labels:
-            items += [para(Run(label, bold=True), f" {getattr(c, key)}", style="plain")
+            lines += [[Run(label, bold=True), Run(f" {getattr(c, key)}")]
                       for key, label in rule.labels.items() if getattr(c, key, "")]
         else:
-            lines = [x for x in (c.name, c.title, c.phone, c.email) if x]
-            items.append(para("\n".join(lines), style="plain"))
+            lines += [[Run(x)] for x in (c.name, c.title, c.phone, c.email) if x]
+        runs = [run for i, line in enumerate(lines) for run in ([Run("\n")] if i else []) + line]
+        items.append(Paragraph(tuple(runs), style="plain"))
     return items
 
 
