@@ -270,12 +270,15 @@ def _check_names(ctx: Context, specs: list[SectionSpec]) -> list[Problem]:
 def _exceptions_placed(ctx: Context, wanted: list[tuple[str, str]]) -> list[Problem]:
     """The `exceptions` item refused where the house style puts the exception reports in the
     appendix only: the cover would print them a second time, against its own sentence."""
-    if ctx.style.exceptions_on_cover:
-        return []
+    rule = f"house style {ctx.style.name} has exception_reports: {ctx.style.settings.exception_reports}"
+    if ctx.style.exceptions_on_cover:  # and the scorecard leaves them out: without the item they would vanish
+        return [] if any(name == "exceptions" for _, name in wanted) else [Problem(ctx.meeting.source, (
+            f"{rule} ({display_path(ctx.style.source)}), but no section holds the 'exceptions' item; "
+            f"add 'exceptions' to a section's content, or use a house style with exception_reports: appendix"))]
     letter = ctx.fields["scorecard_appendix"]
     return [Problem(ctx.meeting.source, (
-        f"{where}: 'exceptions' prints the exception reports on the cover, but house style {ctx.style.name} "
-        f"has exception_reports: {ctx.style.settings.exception_reports} (they are in Appendix {letter}, "
+        f"{where}: 'exceptions' prints the exception reports on the cover, but {rule} "
+        f"(they are in Appendix {letter}, "
         f"{display_path(ctx.style.source)}); remove 'exceptions', or use a house style with "
         f"exception_reports: cover or both"))
         for where, name in wanted if name == "exceptions"]

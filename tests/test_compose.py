@@ -118,6 +118,17 @@ def test_inline_exceptions_are_refused_where_the_style_puts_them_in_the_appendix
         "a house style with exception_reports: cover or both"]
 
 
+def test_a_cover_style_without_the_exceptions_item_is_refused(tmp_path):
+    meeting, _, build = composed_in_style(tmp_path, "cover", inline=False)
+    with pytest.raises(ReportgenError) as caught:
+        build()
+    assert [str(p) for p in caught.value.problems] == [
+        f"{meeting.source}: house style kent-exceptions has exception_reports: cover "
+        f"({display_path(tmp_path / 'templates' / 'kent-exceptions' / 'style.yaml')}), but no section holds the "
+        "'exceptions' item; add 'exceptions' to a section's content, or use a house style with "
+        "exception_reports: appendix"]
+
+
 def test_cohort_sentences_carry_the_whole_measures_status_and_the_cohorts():
     _, scores, report = composed("kent-scs-2017-06")
     bullets = [p.text for p in section(report, "Summary of Performance").content
@@ -303,7 +314,9 @@ def test_kent_2013_style_numbers_1_bracket_1_and_lists_two_recommendations():
         ("", "bullet", "REVIEW and comment on the end of year business plan reports")]
     assert not any(r.bold for p in recs[1:] for r in p.runs)  # "REVIEW", as the 2013 paper prints it
     contact = section(report, "Contact Information").content
-    assert [p.runs[0].text for p in contact] == ["Name:", "Title:", "Tel No:", "Email:"]
+    assert len(contact) == 1  # one paragraph, its lines joined by breaks: kept on one page
+    assert [r.text for r in contact[0].runs if r.bold] == ["Name:", "Title:", "Tel No:", "Email:"]
+    assert contact[0].text.split("\n")[0] == "Name: Maureen Robinson"
     assert section(report, "Background documents:").content[0].text == "None"
 
 

@@ -116,7 +116,7 @@ def test_a_new_house_style_added_as_files_lays_out_the_paper(workspace):
     assert numbered[2] == "3\tThe Overview and Scrutiny Board is recommended to:"
     bullets = [t for s, t in paragraphs if s == "List Bullet"]
     assert bullets == ["Note the performance in April.", "Agree the actions for the Red measures."]
-    assert ("Body Text", "Report author") in paragraphs
+    assert ("Body Text", "Report author\nSam Smith\nsam.smith@example.org") in paragraphs  # one block
     # the footer keeps the inherited default; the date is the style's own (with the weekday)
     assert document.sections[0].footer.paragraphs[0].text.startswith("Overview and Scrutiny Board – 22 June 2017")
 
