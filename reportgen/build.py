@@ -166,7 +166,8 @@ def prepare(meeting_dir: Path | str, *, parallel: bool = False, draft: bool = Fa
     charts = exception_charts(scores, parallel)
     facts = replace(paper_facts(meeting, created), draft=draft)
     with beside(parallel) as run:
-        pending = run(partial(_render_scorecard, exception_charts=charts), facts, scores, guidance)
+        pending = run(partial(_render_scorecard, exception_charts=charts,
+                              forecasts=house_style(meeting).settings.forecasts), facts, scores, guidance)
         report = compose(meeting, scores, boilerplate=boilerplate, created=created)
         warnings = [*warnings, *_gate(meeting, scores, dataset, report, draft)]
         report = _as_draft(report) if draft else report
