@@ -132,3 +132,25 @@ def test_placeholders_draw_nothing_and_are_a_valid_one_pixel_png(draws):
     assert Image.open(io.BytesIO(png)).size == (1, 1)
     assert svg.startswith(b"<svg")
     assert trend_chart(POINTS, **TREND) != png  # drawn again outside
+
+
+def _titled(title: str) -> bytes:
+    return trend_chart(POINTS, **dict(TREND, title=title))
+
+
+def test_charts_drawn_by_forked_workers_are_found_by_the_parent(cache, draws):
+    import multiprocessing
+
+    titles = [f"Measure {n}" for n in range(4)]
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        drawn = pool.map(_titled, titles)
+    assert len(list(cache.iterdir())) == 4
+    assert [_titled(t) for t in titles] == drawn
+    assert draws[0] == 0  # every one came from the workers' files
+
+
+def test_an_edit_to_the_chart_code_is_a_new_key(cache, draws, monkeypatch):
+    trend_chart(POINTS, **TREND)
+    monkeypatch.setattr(charts, "_code_version", lambda: "edited")
+    trend_chart(POINTS, **TREND)
+    assert draws[0] == 2

@@ -4,7 +4,8 @@ The same data always gives the same bytes: fixed size, fixed dpi, no metadata
 (matplotlib otherwise stamps its version into the PNG, and the date into an
 SVG), SVG ids salted with a fixed string rather than a random one, and a font
 that ships inside matplotlib itself, so a machine's installed fonts cannot
-change a chart. (An SVG keeps its text as text, placed by DejaVu Sans's
+change a chart. Each chart is drawn once and then kept on disk (chartcache.py).
+(An SVG keeps its text as text, placed by DejaVu Sans's
 measurements: a third of the size of letters drawn as paths, and faster.)
 Colour is never the only signal: bars carry their word and count and a hatch,
 and the palette differs in lightness so it still reads when printed in grey.
@@ -13,17 +14,21 @@ and the palette differs in lightness so it still reads when printed in grey.
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
 import io
 import struct
 import zlib
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Point, Score
 
-# Bump whenever a change here (or in formatting.py's numbers) changes how a chart
-# looks: charts already drawn are kept under a key that includes this number.
+# Bump whenever a change changes how a chart looks: charts already drawn are kept
+# under a key that includes this number (and, as a safety net, the sha256 of this
+# file's and formatting.py's source, see _code_version).
 CHART_STYLE_VERSION = 1
 DPI = 150
 RAG_SIZE = (6.0, 3.2)  # inches
@@ -114,7 +119,7 @@ def rag_count_chart(counts: Mapping[str, int], *, title: str, fmt: str = "png") 
         return _placeholder(fmt)
     from ..chartcache import cached, chart_key
 
-    key = chart_key("rag_count", CHART_STYLE_VERSION, names=names, values=values, title=title, fmt=fmt,
+    key = chart_key("rag_count", CHART_STYLE_VERSION, code=_code_version(), names=names, values=values, title=title, fmt=fmt,
                     size=RAG_SIZE, dpi=DPI)
     return cached(key, fmt, lambda: _draw_rag_count(names, values, title, fmt))
 
@@ -199,7 +204,7 @@ def trend_chart(
     parts = dict(labels=labels, values=values, title=title, unit=unit, decimals=decimals, target=target,
                  floor=floor, polarity=polarity, green_from=green_from, amber_from=amber_from, fmt=fmt,
                  size=TREND_SIZE, dpi=DPI)
-    key = chart_key("trend", CHART_STYLE_VERSION, **parts)
+    key = chart_key("trend", CHART_STYLE_VERSION, code=_code_version(), **parts)
     return cached(key, fmt, lambda: _draw_trend(labels, values, title, unit, decimals, target, floor, polarity,
                                                 green_from, amber_from, fmt))
 
@@ -282,6 +287,17 @@ def _frame_y(ax, ys: Sequence[float], *levels: float, room_below: bool = False) 
     bottom = 0 if low >= 0 and low - below < 0 else low - below
     ax.set_ylim(bottom, high + pad)
 
+
+
+@functools.lru_cache(maxsize=1)
+def _code_version() -> str:
+    """The sha256 of the code that draws a chart and words its numbers: an edit is a new look."""
+    from .. import formatting
+
+    digest = hashlib.sha256()
+    for source in (__file__, formatting.__file__):
+        digest.update(Path(source).read_bytes())
+    return digest.hexdigest()
 
 
 # --- placeholders, for `reportgen check` ----------------------------------------------------------
