@@ -132,3 +132,27 @@ def test_describe_rag_counts():
     assert describe_rag_counts({"No data": 2}, "April 2017") == (
         "Of two measures in April 2017, none is rated Green, Amber or Red; two have no data.")
     assert describe_rag_counts({}, "April 2017") == "No measures to show for April 2017."
+
+
+@pytest.mark.parametrize("title", ["Cost per $ spent ($\\frac{ unbalanced", "$x^2$ placements", "Tŷ Enfys: 50% $"])
+def test_dollar_signs_in_a_name_are_printed_as_written_not_read_as_maths(title, monkeypatch):
+    monkeypatch.setenv("REPORTGEN_CHART_CACHE", "off")
+    from matplotlib.text import Text
+
+    drawn = []
+    original = Text.draw
+    monkeypatch.setattr(Text, "draw", lambda self, renderer: (drawn.append(self), original(self, renderer))[1])
+    points = [Point(Period(2017, m), 50.0 + m) for m in range(1, 5)]
+    trend_chart(points, title=title, unit="percent", decimals=1, target=55.0, floor=None, polarity="higher")
+    titles = [t for t in drawn if t.get_text().startswith(title.split()[0])]
+    assert titles and all(not t.get_parse_math() for t in titles)  # drawn as the letters typed
+
+
+def test_the_unbalanced_dollar_would_break_a_chart_that_reads_maths():
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    figure = Figure()
+    figure.text(0, 0, "Cost per $ spent ($\\frac{ unbalanced")
+    with matplotlib.rc_context({"text.parse_math": True}), pytest.raises(ValueError):
+        figure.savefig(__import__("io").BytesIO(), format="png")
