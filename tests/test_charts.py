@@ -134,7 +134,7 @@ def test_describe_rag_counts():
     assert describe_rag_counts({}, "April 2017") == "No measures to show for April 2017."
 
 
-@pytest.mark.parametrize("title", ["Cost per $ spent ($\\frac{ unbalanced", "$x^2$ placements", "Tŷ Enfys: 50% $"])
+@pytest.mark.parametrize("title", ["Cost per $\\frac{$ placement", "$x^2$ placements", "Tŷ Enfys: 50% $"])
 def test_dollar_signs_in_a_name_are_printed_as_written_not_read_as_maths(title, monkeypatch):
     monkeypatch.setenv("REPORTGEN_CHART_CACHE", "off")
     from matplotlib.text import Text
@@ -152,7 +152,7 @@ def test_the_unbalanced_dollar_would_break_a_chart_that_reads_maths():
     import matplotlib
     from matplotlib.figure import Figure
 
-    figure = Figure()
-    figure.text(0, 0, "Cost per $ spent ($\\frac{ unbalanced")
     with matplotlib.rc_context({"text.parse_math": True}), pytest.raises(ValueError):
+        figure = Figure()
+        figure.text(0, 0, "Cost per $\\frac{$ placement")
         figure.savefig(__import__("io").BytesIO(), format="png")
