@@ -17,6 +17,7 @@ import json
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import partial
 from datetime import datetime
@@ -259,7 +260,7 @@ class CoverConversion:
     """The cover reports' conversion to PDF: started as early as the covers exist.
 
     With ``office`` (a WarmOffice kept by ``--watch``) the running LibreOffice
-    converts them when the pack needs them (half a second); otherwise one new
+    converts them, in a thread (half a second); otherwise one new
     soffice process converts every cover of the build, started at once.
     """
 
@@ -267,7 +268,8 @@ class CoverConversion:
         self.wanted, self.warn, self.office = wanted, warn, office
         self.running: Conversion | None = None
         self.names: list[str] = []
-        self._reports: list[tuple[str, bytes]] = []
+        self._reports: Future | None = None  # the warm office's conversion
+        self._pool: ThreadPoolExecutor | None = None
 
     def start(self, built: Sequence[tuple[str, bytes]]) -> None:
         if not self.wanted or self.running or self._reports or not built:
@@ -275,7 +277,9 @@ class CoverConversion:
         reports = [(f"{name}/{REPORT_NAME}", docx) for name, docx in built]
         try:
             if self.office:
-                self._reports = reports
+                # In a thread, so that the office converts while the scorecard is drawn.
+                self._pool = ThreadPoolExecutor(1)
+                self._reports = self._pool.submit(self.office.convert, reports)
             else:
                 self.running = Conversion(reports)
             self.names = [name for name, _ in built]
@@ -286,7 +290,7 @@ class CoverConversion:
     def pdfs(self) -> dict[str, bytes]:
         """Each meeting's cover as PDF; empty when there is no pack to make."""
         if self._reports:
-            return dict(zip(self.names, self.office.convert(self._reports)))
+            return dict(zip(self.names, self._reports.result()))
         if not self.running:
             return {}
         return dict(zip(self.names, self.running.finish()))
@@ -294,6 +298,8 @@ class CoverConversion:
     def cancel(self) -> None:
         if self.running:
             self.running.cancel()
+        if self._pool:  # the next build must not share the office with this one's conversion
+            self._pool.shutdown(wait=True)
 
 
 def _protected(item: Built) -> list[tuple[str, Path]]:
@@ -365,7 +371,7 @@ def write_packs(built: Sequence[Built], out_dir: Path, covers: CoverConversion,
             progress(f"writing {item.meeting.name}")
             for name, data in item.outputs.items():
                 staging.write_bytes(name, data)
-        if covers.running or covers.office:
+        if covers.running or covers.office and covers.wanted:
             progress("waiting for LibreOffice to convert the cover report(s) to PDF")
         pdfs = covers.pdfs()
         for item, staging in zip(built, stagings):
