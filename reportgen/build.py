@@ -17,7 +17,6 @@ import json
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import partial
 from datetime import datetime
@@ -32,7 +31,7 @@ from .styles import council_name_warnings
 from .exports import scores_csv_bytes, scores_xlsx_bytes
 from .meeting import Meeting, display_path, load_meeting
 from .model import RED, Block, Report, ScoreSet
-from .libreoffice import Conversion, LibreOfficeMissing, WarmOffice
+from .libreoffice import Conversion, LibreOfficeMissing, WarmConversion, WarmOffice
 from .staging import Staging, sweep
 from .merge import merge_pdfs
 from .pack import build_date, manifest, manifest_bytes
@@ -259,29 +258,21 @@ def _manifest(item: Built, stage: Path) -> bytes:
 class CoverConversion:
     """The cover reports' conversion to PDF: started as early as the covers exist.
 
-    With ``office`` (a WarmOffice kept by ``--watch``) the running LibreOffice
-    converts them, in a thread (half a second); otherwise one new
-    soffice process converts every cover of the build, started at once.
+    By one new soffice process for the whole build, or by ``office``, the
+    LibreOffice that ``--watch`` keeps running between rebuilds.
     """
 
     def __init__(self, wanted: bool, warn: Progress, office: WarmOffice | None = None):
         self.wanted, self.warn, self.office = wanted, warn, office
-        self.running: Conversion | None = None
+        self.running: Conversion | WarmConversion | None = None
         self.names: list[str] = []
-        self._reports: Future | None = None  # the warm office's conversion
-        self._pool: ThreadPoolExecutor | None = None
 
     def start(self, built: Sequence[tuple[str, bytes]]) -> None:
-        if not self.wanted or self.running or self._reports or not built:
+        if not self.wanted or self.running or not built:
             return
         reports = [(f"{name}/{REPORT_NAME}", docx) for name, docx in built]
         try:
-            if self.office:
-                # In a thread, so that the office converts while the scorecard is drawn.
-                self._pool = ThreadPoolExecutor(1)
-                self._reports = self._pool.submit(self.office.convert, reports)
-            else:
-                self.running = Conversion(reports)
+            self.running = WarmConversion(self.office, reports) if self.office else Conversion(reports)
             self.names = [name for name, _ in built]
         except LibreOfficeMissing as exc:
             self.warn(f"warning: {exc.problems[0].message}; {PACK_NAME} was not made")
@@ -289,8 +280,6 @@ class CoverConversion:
 
     def pdfs(self) -> dict[str, bytes]:
         """Each meeting's cover as PDF; empty when there is no pack to make."""
-        if self._reports:
-            return dict(zip(self.names, self._reports.result()))
         if not self.running:
             return {}
         return dict(zip(self.names, self.running.finish()))
@@ -298,8 +287,6 @@ class CoverConversion:
     def cancel(self) -> None:
         if self.running:
             self.running.cancel()
-        if self._pool:  # the next build must not share the office with this one's conversion
-            self._pool.shutdown(wait=True)
 
 
 def _protected(item: Built) -> list[tuple[str, Path]]:
@@ -371,7 +358,7 @@ def write_packs(built: Sequence[Built], out_dir: Path, covers: CoverConversion,
             progress(f"writing {item.meeting.name}")
             for name, data in item.outputs.items():
                 staging.write_bytes(name, data)
-        if covers.running or covers.office and covers.wanted:
+        if covers.running:
             progress("waiting for LibreOffice to convert the cover report(s) to PDF")
         pdfs = covers.pdfs()
         for item, staging in zip(built, stagings):

@@ -16,6 +16,7 @@ import signal
 import subprocess
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .atomic import atomic_write_bytes
@@ -313,6 +314,22 @@ class WarmOffice:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+class WarmConversion:
+    """Reports being converted by a WarmOffice, in a thread, so the build goes on meanwhile (as Conversion)."""
+
+    def __init__(self, office: WarmOffice, reports: list[tuple[str, bytes]]):
+        self._pool = ThreadPoolExecutor(1)
+        self._future = self._pool.submit(office.convert, reports)
+
+    def finish(self) -> list[bytes]:
+        """Each report's PDF, in order."""
+        return self._future.result()
+
+    def cancel(self) -> None:
+        # Waits for a conversion under way: the next build must not share the office with it.
+        self._pool.shutdown(wait=True)
 
 
 class _Stopped(Exception):
