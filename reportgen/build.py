@@ -148,13 +148,25 @@ def _gate(meeting: Meeting, scores: ScoreSet, dataset, report: Report, draft: bo
 
 
 def prepare(meeting_dir: Path | str, *, parallel: bool = False, draft: bool = False,
-            on_cover: Callable[[str, bytes], None] | None = None) -> Built:
+            on_cover: Callable[[str, bytes], None] | None = None, draw: bool = True) -> Built:
     """Load, score, compose and render one meeting; raises ReportgenError with every problem.
 
     ``on_cover`` is given the cover report as soon as it is rendered, while the
     scorecard may still be drawing, so that its PDF conversion can start early.
     ``draft`` lets a paper the publication gate refuses through, marked DRAFT.
+    ``draw=False`` (for `reportgen check`) draws no chart and lays out no scorecard
+    or web page: the cover is still composed and rendered (with blank charts), which
+    is what finds the problems, and Built.scorecard and Built.html are empty.
     """
+    if not draw:
+        from .render.charts import placeholders
+
+        with placeholders():
+            return _prepare(meeting_dir, parallel=False, draft=draft, on_cover=on_cover, draw=False)
+    return _prepare(meeting_dir, parallel=parallel, draft=draft, on_cover=on_cover, draw=True)
+
+
+def _prepare(meeting_dir: Path | str, *, parallel: bool, draft: bool, on_cover, draw: bool) -> Built:
     from .render.docx import render_report
 
     meeting, warnings = load_meeting(meeting_dir)
@@ -163,18 +175,22 @@ def prepare(meeting_dir: Path | str, *, parallel: bool = False, draft: bool = Fa
     created = build_date(meeting.meeting_date)
     boilerplate = Boilerplate.for_meeting(meeting, meeting.boilerplate or house_style(meeting).boilerplate)
     guidance = _guidance(meeting, scores, boilerplate)
-    charts = exception_charts(scores, parallel)
     facts = replace(paper_facts(meeting, created), draft=draft)
     with beside(parallel) as run:
-        pending = run(partial(_render_scorecard, exception_charts=charts), facts, scores, guidance)
+        if draw:
+            charts = exception_charts(scores, parallel)
+            pending = run(partial(_render_scorecard, exception_charts=charts,
+                                  forecasts=house_style(meeting).settings.forecasts), facts, scores, guidance)
         report = compose(meeting, scores, boilerplate=boilerplate, created=created)
         warnings = [*warnings, *_gate(meeting, scores, dataset, report, draft)]
         report = _as_draft(report) if draft else report
         docx = render_report(report)
         if on_cover:
             on_cover(meeting.name, docx)
-        html = _render_html(report, scores, guidance)  # while the scorecard is drawn on the other core
-        scorecard = pending.result()
+        html = scorecard = b""
+        if draw:
+            html = _render_html(report, scores, guidance)  # while the scorecard is drawn on the other core
+            scorecard = pending.result()
     quality = [str(p) for p in data_quality_warnings(dataset, meeting.period)]
     used = [boilerplate.find(n) for n in sorted(boilerplate.used) if n not in meeting.overrides]
     inputs = (meeting.folder / "meeting.yaml", *map(Path, dataset.sources), Path(report.template),

@@ -16,7 +16,10 @@ def check_meeting(meeting_dir: Path | str, draft: bool = False) -> list[str]:
     The meeting file is checked first (without it nothing else can be found);
     then the data and the template are checked side by side, so one run lists
     the problems of both; then the whole paper is composed and rendered in
-    memory, which finds what is wrong with boilerplate and sections.
+    memory, which finds what is wrong with boilerplate and sections. No chart
+    is drawn and no scorecard or web page laid out (``draw=False``): charts
+    decide no problem, and the scorecard and page are made from the same
+    scores and guidance the composer has already been through.
     """
     from .render.docx import check_template
 
@@ -28,4 +31,4 @@ def check_meeting(meeting_dir: Path | str, draft: bool = False) -> list[str]:
         problems += exc.problems
     if problems:
         raise ReportgenError(problems)
-    return list(prepare(meeting_dir, draft=draft).warnings)
+    return list(prepare(meeting_dir, draft=draft, draw=False).warnings)

@@ -132,16 +132,20 @@ def background_documents(ctx: Context) -> list[Item]:
 
 
 def contacts(ctx: Context) -> list[Item]:
+    """Each contact as one paragraph, its lines joined by line breaks, so the template's paragraph
+    style (keep lines together) never splits a contact's details across two pages."""
     rule, items = ctx.style.settings.contacts, []
     for c in ctx.meeting.contacts:
+        lines: list[list[Run]] = []
         if rule.role and c.role and c.role != ctx.heading:  # no "Lead Officer" label under a "Lead Officer" heading
-            items.append(para(Run(c.role, bold=True), style="plain"))
+            lines.append([Run(c.role, bold=True)])
         if rule.labels:
-            items += [para(Run(label, bold=True), f" {getattr(c, key)}", style="plain")
+            lines += [[Run(label, bold=True), Run(f" {getattr(c, key)}")]
                       for key, label in rule.labels.items() if getattr(c, key, "")]
         else:
-            lines = [x for x in (c.name, c.title, c.phone, c.email) if x]
-            items.append(para("\n".join(lines), style="plain"))
+            lines += [[Run(x)] for x in (c.name, c.title, c.phone, c.email) if x]
+        runs = [run for i, line in enumerate(lines) for run in ([Run("\n")] if i else []) + line]
+        items.append(Paragraph(tuple(runs), style="plain"))
     return items
 
 
@@ -254,12 +258,30 @@ def _check_names(ctx: Context, specs: list[SectionSpec]) -> list[Problem]:
                else f"house style {ctx.style.name}, section '{spec.heading}'", name)
               for i, spec in enumerate(specs) for j, name in enumerate(spec.content)]
     wanted += [(f"house style {ctx.style.name}, front[{i}]", name) for i, name in enumerate(ctx.style.settings.front)]
+    problems += _exceptions_placed(ctx, wanted)
     for where, name in wanted:
         if name not in offered and not ctx.boilerplate.exists(name):
             problems.append(Problem(ctx.meeting.source, (
                 f"{where}: '{name}' is neither a generated item ({', '.join(offered)}) nor a "
                 f"boilerplate paragraph (looked in {', '.join(display_path(f) for f in ctx.boilerplate.folders)})")))
     return problems
+
+
+def _exceptions_placed(ctx: Context, wanted: list[tuple[str, str]]) -> list[Problem]:
+    """The `exceptions` item refused where the house style puts the exception reports in the
+    appendix only: the cover would print them a second time, against its own sentence."""
+    rule = f"house style {ctx.style.name} has exception_reports: {ctx.style.settings.exception_reports}"
+    if ctx.style.exceptions_on_cover:  # and the scorecard leaves them out: without the item they would vanish
+        return [] if any(name == "exceptions" for _, name in wanted) else [Problem(ctx.meeting.source, (
+            f"{rule} ({display_path(ctx.style.source)}), but no section holds the 'exceptions' item; "
+            f"add 'exceptions' to a section's content, or use a house style with exception_reports: appendix"))]
+    letter = ctx.fields["scorecard_appendix"]
+    return [Problem(ctx.meeting.source, (
+        f"{where}: 'exceptions' prints the exception reports on the cover, but {rule} "
+        f"(they are in Appendix {letter}, "
+        f"{display_path(ctx.style.source)}); remove 'exceptions', or use a house style with "
+        f"exception_reports: cover or both"))
+        for where, name in wanted if name == "exceptions"]
 
 
 def house_style(meeting: Meeting) -> HouseStyle:

@@ -15,7 +15,7 @@ from .load.contract import (
     load_indicators, load_observations, parse_number,
 )
 from .load.sources import LAYOUTS, Options, read_tables
-from .load.tables import Collector
+from .load.tables import Collector, no_cycle_collection
 from .model import Dataset, Indicator, Observation
 
 __all__ = ["load_dataset", "parse_number", "INDICATOR_COLUMNS", "MORE_INDICATOR_COLUMNS", "VALUE_COLUMNS",
@@ -29,9 +29,13 @@ def load_dataset(path: Path | str, *, sheet: str | None = None, header_row: int 
     ``sheet``, ``header_row`` and ``layout`` say how to read a workbook (the
     meeting file's ``scoring:`` keys); by default the layout is detected.
     """
-    path = Path(path)
+    with no_cycle_collection():
+        return _load(Path(path), Options(sheet, header_row, layout))
+
+
+def _load(path: Path, options: Options) -> Dataset:
     collector = Collector()
-    tables = read_tables(path, Options(sheet, header_row, layout), collector)
+    tables = read_tables(path, options, collector)
     indicators: list[Indicator] = []
     observations: list[Observation] = []
     ind_table, val_table = tables.get("indicators"), tables.get("values")

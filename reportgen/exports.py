@@ -27,13 +27,14 @@ from pathlib import Path
 
 from .model import Point, Score, ScoreSet
 from .pack import atomic_write_bytes, normalise_ooxml
-from .scoretable import COLUMNS, score_rows
+from .scoretable import COLUMNS, DICTIONARY_HEADER, dictionary_rows, score_rows
 
 # A cell that starts with one of these is a formula to Excel, LibreOffice and
 # Google Sheets (OWASP "CSV injection"); tab and CR can hide one.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SHEET_TITLE = "Scores"
 HISTORY_TITLE = "history"
+DICTIONARY_TITLE = "dictionary"  # what each column of the Scores sheet means
 HISTORY_COLUMNS = ("id", "cohort", "period", "period_label", "value", "target", "floor")
 
 
@@ -63,8 +64,8 @@ def write_scores_csv(scores: ScoreSet, path: Path) -> None:
 
 
 def scores_xlsx_bytes(scores: ScoreSet, *, created: datetime, title: str) -> bytes:
-    """The scores as a typed worksheet, their history as a second; the same scores and
-    ``created`` give the same bytes."""
+    """The scores as a typed worksheet, their history as a second, and a data dictionary (what
+    each column of the scores means) as a third; the same scores and ``created`` give the same bytes."""
     from openpyxl import Workbook  # imported when a workbook is made, off the start-up path
 
     workbook = Workbook()
@@ -73,6 +74,8 @@ def scores_xlsx_bytes(scores: ScoreSet, *, created: datetime, title: str) -> byt
     _fill(sheet, COLUMNS, [[row[column] for column in COLUMNS] for row in score_rows(scores)], "Scores")
     history = [history_row(score, point) for score in scores.scores for point in score.history]
     _fill(workbook.create_sheet(HISTORY_TITLE), HISTORY_COLUMNS, history, "History")
+    _fill(workbook.create_sheet(DICTIONARY_TITLE), DICTIONARY_HEADER, [list(r) for r in dictionary_rows()],
+          "Dictionary")
     properties = workbook.properties
     properties.title = title
     properties.creator = "reportgen"
@@ -137,7 +140,8 @@ def _lay_out(sheet, columns: tuple[str, ...], rows: int, table_name: str) -> Non
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
     for index, column in enumerate(columns, start=1):
-        width = 40 if column in ("name", "commentary") else max(10, len(column) + 2)
+        width = 40 if column in ("name", "commentary", "definition") else 100 if column == "meaning" \
+            else max(10, len(column) + 2)
         sheet.column_dimensions[get_column_letter(index)].width = width
     if rows:
         # An Excel table tells screen readers which row holds the headers,

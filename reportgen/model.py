@@ -196,6 +196,9 @@ class Score:
     ytd: float | None = None  # the year-to-date figure for ``period``, where the data has one
     outturn: float | None = None  # the figure rated on, at the end of the last complete financial year
     outturn_period: Period | None = None  # that year's last month (its label: "2012/13")
+    # An activity indicator's expected range as applied: the row's own, else the indicator's (None for a KPI).
+    expected_low: float | None = None
+    expected_high: float | None = None
 
     @property
     def id(self) -> str:

@@ -13,7 +13,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .formatting import capitalised, join_words, number_words, plural
-from .model import (AMBER, BELOW, ABOVE, GREEN, NO_DATA, RED, WITHIN, Chart, Paragraph, Run, Score, Table)
+from .model import (AMBER, BELOW, ABOVE, GREEN, NO_DATA, NO_RANGE, RED, WITHIN, Chart, Paragraph, Run, Score,
+                    Table)
 
 if TYPE_CHECKING:  # compose.py imports this module; Context is only needed for annotations
     from .compose import Context
@@ -48,12 +49,20 @@ def rag_counts(ctx: Context) -> list[Item]:
     rest = [f"{number_words(n) if n else 'none'} as {status}" for n, status in ((a, AMBER), (r, RED))]
     second = f"For {ctx.fields['period']}, {lead} rated as Green, {join_words(rest)}."
     if r:
-        these = "this measure" if r == 1 else f"these {number_words(r)} measures"
-        second += f" Exception reporting against {these} is included within the attached report."
+        second += " " + _exceptions_where(ctx, r)
     if ctx.scores.cohort_variants and ctx.meeting.cohort_name:
         second += (f" The report also includes a separate page showing the impact of the cohort of "
                    f"{ctx.meeting.cohort_name} upon the relevant performance measures.")
     return [para(first), para(second)]
+
+
+def _exceptions_where(ctx: Context, red: int) -> str:
+    """Where the exception reports are, as the house style's exception_reports: puts them."""
+    these = "this measure" if red == 1 else f"these {number_words(red)} measures"
+    attached = f"within the attached report at Appendix {ctx.fields['scorecard_appendix']}"
+    where = {"appendix": f"is included {attached}", "cover": "follows below",
+             "both": f"follows below and is also included {attached}"}[ctx.style.settings.exception_reports]
+    return f"Exception reporting against {these} {where}."
 
 
 def rag_overview(ctx: Context) -> list[Item]:
@@ -195,11 +204,19 @@ def cohort(ctx: Context) -> list[Item]:
     items: list[Item] = [para(f"The measures affected by the cohort of {who}, for {ctx.fields['period']}:")]
     for main in ctx.measures:
         for v in (v for v in variants if v.id == main.id):
-            rating = f" ({v.status})" if v.is_rated else ""
             items.append(para(Run(main.indicator.name, bold=True),
-                               f": {ctx.value(main, main.value)} for all, {ctx.value(v, v.value)} {v.cohort}"
-                               f"{rating}.", style="bullet"))
+                               f": {_rated_figure(ctx, main, 'for all')}, {_rated_figure(ctx, v, v.cohort)}.",
+                               style="bullet"))
     return items
+
+
+def _rated_figure(ctx: Context, s: Score, who: str) -> str:
+    """'53.2% for all (Red)'; a cohort of an activity indicator says it is not rated against the
+    whole measure's range (model.NO_RANGE), so no reader takes the cohort's figure as rated."""
+    figure = f"{ctx.value(s, s.value)} {who}"
+    if s.status == NO_RANGE:
+        return f"{figure}, {NO_RANGE[:1].lower()}{NO_RANGE[1:]}"
+    return f"{figure} ({s.status})" if s.status and s.status != NO_DATA else figure
 
 
 def trend_charts(ctx: Context) -> list[Item]:

@@ -206,6 +206,8 @@ class _Rated:
     floor: float | None
     green_from: float | None = None
     amber_from: float | None = None
+    expected_low: float | None = None  # the activity range applied
+    expected_high: float | None = None
 
 
 def _activity(indicator: Indicator, obs: Observation | None, cohort: str, value: float | None,
@@ -220,7 +222,7 @@ def _activity(indicator: Indicator, obs: Observation | None, cohort: str, value:
         low = low if low is not None else indicator.expected_low
         high = high if high is not None else indicator.expected_high
     status = activity_status(value, low, high, decimals=indicator.decimals)
-    return _Rated(status, "own range" if own else "range", target, floor)
+    return _Rated(status, "own range" if own else "range", target, floor, expected_low=low, expected_high=high)
 
 
 def _rating(indicator: Indicator, obs: Observation | None, rule: Rule | None, cohort: str = "") -> _Rated:
@@ -294,6 +296,7 @@ def _score_series(
         green_from=rated.green_from, amber_from=rated.amber_from,
         ytd=obs.ytd if obs else None,
         outturn=rated_figure(indicator, series.get(year_end)), outturn_period=year_end,
+        expected_low=rated.expected_low, expected_high=rated.expected_high,
     )
 
 

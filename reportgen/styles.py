@@ -117,6 +117,13 @@ class Style(_Part):
     """The generated items this style offers (default: all of them)."""
     boilerplate: str | None = None
     """The folder under boilerplate/ holding this style's paragraphs; defaults to the style's name."""
+    exception_reports: Literal["appendix", "cover", "both"] = "appendix"
+    """Where the Red measures' exception reports are: 'appendix' (the scorecard's exception pages; the
+    cover's sentence names its appendix and the ``exceptions`` item is refused), 'cover' (printed on
+    the cover by ``exceptions``; the scorecard leaves its exception pages out) or 'both'."""
+    forecasts: Literal["given-and-derived", "given-only", "none"] = "given-and-derived"
+    """The scorecard's forecast column: the service's forecasts and, where it gave none, one derived
+    from the latest status; only the service's own; or no forecast column."""
     history_length: int = Field(default=13, ge=2, le=120)
     """Periods of history the scorecard shows for each indicator: 13 (a year and the period a year
     before), or 20 quarters for five years' trend."""
@@ -157,6 +164,15 @@ class HouseStyle:
     @property
     def source(self) -> Path:
         return self.folders[0] / STYLE_FILE
+
+    @property
+    def exceptions_in_appendix(self) -> bool:
+        """Whether the scorecard carries its exception pages (build.py: render_scorecard's choice)."""
+        return self.settings.exception_reports in ("appendix", "both")
+
+    @property
+    def exceptions_on_cover(self) -> bool:
+        return self.settings.exception_reports in ("cover", "both")
 
     def label(self, key: str) -> Label:
         return self.settings.labels.get(key, DEFAULT_LABELS.get(key, key))

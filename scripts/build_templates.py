@@ -93,7 +93,8 @@ def set_defaults(doc) -> None:
 
 
 def _paragraph_style(doc, name, *, size=12, bold=False, italic=False, before=0, after=8,
-                     indent=None, hanging=None, align=None, keep_next=False, base="Normal"):
+                     indent=None, hanging=None, align=None, keep_next=False, keep_together=None,
+                     base="Normal"):
     styles = doc.styles
     style = styles[name] if name in [s.name for s in styles] else styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
     if name != "Normal":
@@ -114,6 +115,8 @@ def _paragraph_style(doc, name, *, size=12, bold=False, italic=False, before=0, 
     if align is not None:
         fmt.alignment = align
     fmt.keep_with_next = keep_next
+    if keep_together is not None:  # None: as the base style has it
+        fmt.keep_together = keep_together
     return style
 
 
@@ -146,8 +149,10 @@ def define_styles(doc, text_indent=HANG) -> None:
     _paragraph_style(doc, "Heading 1", bold=True, before=12, after=6, indent=HANG, hanging=HANG,
                      keep_next=True)
     _paragraph_style(doc, "Heading 2", bold=True, before=8, after=4, indent=text_indent, keep_next=True)
-    _paragraph_style(doc, "Body Text", indent=text_indent)
-    _paragraph_style(doc, "Report Paragraph", base="Body Text", indent=HANG, hanging=HANG)
+    # Unnumbered text (a contact block is one such paragraph, its lines joined by breaks) is kept on
+    # one page; a numbered paragraph may run long, and widow control is enough for it.
+    _paragraph_style(doc, "Body Text", indent=text_indent, keep_together=True)
+    _paragraph_style(doc, "Report Paragraph", base="Body Text", indent=HANG, hanging=HANG, keep_together=False)
     _paragraph_style(doc, "List Bullet", after=4).paragraph_format.left_indent = Cm(1.9)
     _paragraph_style(doc, "List Number", after=4).paragraph_format.left_indent = Cm(1.9)
     quote = _paragraph_style(doc, "Quotation", italic=True, indent=HANG)
@@ -157,7 +162,8 @@ def define_styles(doc, text_indent=HANG) -> None:
     for name in ("Header", "Footer"):
         # Word's default stops (at 16.5 cm) lie beyond A4's text width: the page tab would wrap.
         _paragraph_style(doc, name, size=9, after=0).paragraph_format.tab_stops.clear_all()
-    _paragraph_style(doc, "Signatory", after=2)
+    # The signatory's name, title and date are one block: each line keeps with the next.
+    _paragraph_style(doc, "Signatory", after=2, keep_next=True, keep_together=True)
     _table_style(doc)
 
 

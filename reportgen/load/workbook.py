@@ -27,6 +27,7 @@ Rows = list[tuple[int, list[str]]]  # (sheet row number, the cells' text)
 SAVE_XLSX = "save it from Excel as an Excel Workbook (.xlsx)"
 _QUOTED = re.compile(r'"[^"]*"|\\.')
 _PLAIN_DIGITS = 15  # beyond this many digits a number is written in E notation, not spelt out
+_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")  # a cell's <f> element, with any namespace prefix
 
 
 def is_percent_format(number_format: str | None) -> bool:
@@ -121,11 +122,24 @@ class Workbook:
     def rows(self, sheet: str) -> Rows:
         """Every row of a sheet, numbered as Excel numbers them, each cell as Excel shows it."""
         values = self.book[sheet].iter_rows(min_row=1)
-        formulas = self._formula_book()[sheet].iter_rows(min_row=1)
         rows: Rows = []
+        if not self._has_formulas(sheet):  # the second reading finds formulas; without any, one is enough
+            for number, cells in enumerate(values, start=1):
+                rows.append((number, [self._text(sheet, c, None) for c in cells]))
+            return rows
+        formulas = self._formula_book()[sheet].iter_rows(min_row=1)
         for number, (cells, written) in enumerate(zip(values, formulas), start=1):
             rows.append((number, [self._text(sheet, c, w) for c, w in zip(cells, written)]))
         return rows
+
+    def _has_formulas(self, sheet: str) -> bool:
+        """Whether the sheet's XML holds any formula: a search of its bytes, far quicker than a second parse."""
+        try:
+            part = self.book[sheet]._worksheet_path  # openpyxl's name for the sheet's part in the zip
+            with zipfile.ZipFile(self.path) as archive:
+                return bool(_FORMULA.search(archive.read(part)))
+        except (AttributeError, KeyError, zipfile.BadZipFile, OSError):
+            return True  # cannot tell: read the formulas as before
 
     def _formula_book(self):
         if self._formulas is None:
@@ -133,12 +147,18 @@ class Workbook:
         return self._formulas
 
     def _text(self, sheet: str, cell, written) -> str:
-        if cell.value is None and getattr(written, "data_type", None) == "f":
-            self.collector.problems.append(Problem(
-                self.source(sheet), "has a formula but no saved result; open the workbook in Excel and save it",
-                written.row, None, written.coordinate))
+        value = cell.value
+        if value is None:
+            if getattr(written, "data_type", None) == "f":
+                self.collector.problems.append(Problem(
+                    self.source(sheet), "has a formula but no saved result; open the workbook in Excel and save it",
+                    written.row, None, written.coordinate))
             return ""
-        return cell_text(cell.value, getattr(cell, "number_format", None)).strip()
+        if isinstance(value, str):
+            return value.strip()
+        # Only a number's text depends on its format; looking the format up costs as much as the rest.
+        number_format = getattr(cell, "number_format", None) if isinstance(value, (int, float)) else None
+        return cell_text(value, number_format).strip()
 
     def close(self) -> None:
         self.book.close()

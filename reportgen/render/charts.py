@@ -4,7 +4,8 @@ The same data always gives the same bytes: fixed size, fixed dpi, no metadata
 (matplotlib otherwise stamps its version into the PNG, and the date into an
 SVG), SVG ids salted with a fixed string rather than a random one, and a font
 that ships inside matplotlib itself, so a machine's installed fonts cannot
-change a chart. (An SVG keeps its text as text, placed by DejaVu Sans's
+change a chart. Each chart is drawn once and then kept on disk (chartcache.py).
+(An SVG keeps its text as text, placed by DejaVu Sans's
 measurements: a third of the size of letters drawn as paths, and faster.)
 Colour is never the only signal: bars carry their word and count and a hatch,
 and the palette differs in lightness so it still reads when printed in grey.
@@ -13,13 +14,22 @@ and the palette differs in lightness so it still reads when printed in grey.
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
 import io
+import struct
+import zlib
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Point, Score
 
+# Bump whenever a change changes how a chart looks: charts already drawn are kept
+# under a key that includes this number (and, as a safety net, the sha256 of this
+# file's and formatting.py's source, see _code_version).
+CHART_STYLE_VERSION = 1
 DPI = 150
 RAG_SIZE = (6.0, 3.2)  # inches
 TREND_SIZE = (9.0, 3.6)
@@ -105,6 +115,16 @@ def rag_count_chart(counts: Mapping[str, int], *, title: str, fmt: str = "png") 
     """Bars for Green, Amber and Red (and No data when there is any), each labelled."""
     names = ["Green", "Amber", "Red"] + (["No data"] if counts.get("No data", 0) > 0 else [])
     values = [int(counts.get(name, 0)) for name in names]
+    if _PLACEHOLDERS:
+        return _placeholder(fmt)
+    from ..chartcache import cached, chart_key
+
+    key = chart_key("rag_count", CHART_STYLE_VERSION, code=_code_version(), names=names, values=values, title=title, fmt=fmt,
+                    size=RAG_SIZE, dpi=DPI)
+    return cached(key, fmt, lambda: _draw_rag_count(names, values, title, fmt))
+
+
+def _draw_rag_count(names: list[str], values: list[int], title: str, fmt: str) -> bytes:
     with _figure(RAG_SIZE) as (fig, ax):
         bars = ax.bar(
             names,
@@ -175,12 +195,26 @@ def trend_chart(
     Missing values leave a gap in the line rather than being drawn as zero;
     ``frequency`` names the x axis periods (``Apr 2017``, ``Q1 2017/18``).
     """
+    labels = [p.period.label(frequency) for p in points]
+    values = [None if p.value is None else float(p.value) for p in points]
+    if _PLACEHOLDERS:
+        return _placeholder(fmt)
+    from ..chartcache import cached, chart_key
+
+    parts = dict(labels=labels, values=values, title=title, unit=unit, decimals=decimals, target=target,
+                 floor=floor, polarity=polarity, green_from=green_from, amber_from=amber_from, fmt=fmt,
+                 size=TREND_SIZE, dpi=DPI)
+    key = chart_key("trend", CHART_STYLE_VERSION, code=_code_version(), **parts)
+    return cached(key, fmt, lambda: _draw_trend(labels, values, title, unit, decimals, target, floor, polarity,
+                                                green_from, amber_from, fmt))
+
+
+def _draw_trend(labels: list[str], values: list[float | None], title: str, unit: str, decimals: int,
+                target, floor, polarity, green_from, amber_from, fmt: str) -> bytes:
     from ..formatting import format_value
 
-
-    labels = [p.period.label(frequency) for p in points]
-    xs = list(range(len(points)))
-    ys = [float("nan") if p.value is None else p.value for p in points]
+    xs = list(range(len(labels)))
+    ys = [float("nan") if v is None else v for v in values]
     with _figure(TREND_SIZE) as (fig, ax):
         ax.plot(xs, ys, color=LINE, linewidth=2, marker="o", markersize=4, label="Actual")
         lines = _threshold_lines(unit, decimals, target, floor, green_from, amber_from, polarity)
@@ -252,3 +286,50 @@ def _frame_y(ax, ys: Sequence[float], *levels: float, room_below: bool = False) 
     below = pad * 2 if room_below else pad
     bottom = 0 if low >= 0 and low - below < 0 else low - below
     ax.set_ylim(bottom, high + pad)
+
+
+
+@functools.lru_cache(maxsize=1)
+def _code_version() -> str:
+    """The sha256 of the code that draws a chart and words its numbers: an edit is a new look."""
+    from .. import formatting
+
+    digest = hashlib.sha256()
+    for source in (__file__, formatting.__file__):
+        digest.update(Path(source).read_bytes())
+    return digest.hexdigest()
+
+
+# --- placeholders, for `reportgen check` ----------------------------------------------------------
+
+_PLACEHOLDERS = False
+
+
+@contextlib.contextmanager
+def placeholders():
+    """Within this, every chart is a blank 1-pixel image, drawn by nothing.
+
+    `reportgen check` composes and renders the cover report to find what is
+    wrong with it; no problem it can find depends on a chart's pixels.
+    """
+    global _PLACEHOLDERS
+    before, _PLACEHOLDERS = _PLACEHOLDERS, True
+    try:
+        yield
+    finally:
+        _PLACEHOLDERS = before
+
+
+def _placeholder(fmt: str) -> bytes:
+    if fmt == "svg":
+        return b'<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>'
+    return PLACEHOLDER_PNG
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+# One white pixel (8-bit greyscale), as a PNG.
+PLACEHOLDER_PNG = (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
+                   + _png_chunk(b"IDAT", zlib.compress(b"\x00\xff")) + _png_chunk(b"IEND", b""))

@@ -37,7 +37,7 @@ from:
 summary: The scorecard shows progress against targets.
 sections:
   - heading: Summary of Performance
-    content: [rag_counts, exceptions]
+    content: [rag_counts, data_unavailable]
   - heading: Recommendations
     content: [recommendations]
   - heading: Contact details
@@ -240,7 +240,7 @@ CASES: list[Case] = [
                                                  "    source: ../../../../etc/hostname\n"), 2,
          (f"{M}: appendices[1].source: '../../../../etc/hostname' {OUTSIDE}",)),
     Case("meeting-paragraph-path", "meeting", "a paragraph name that climbs out",
-         meeting_text("content: [rag_counts, exceptions]", "content: [rag_counts, ../../README]"), 2,
+         meeting_text("content: [rag_counts, data_unavailable]", "content: [rag_counts, ../../README]"), 2,
          (f"{M}: sections[0].content: '../../README' {NOT_NAME}",)),
     Case("meeting-override-path", "meeting", "an override named like a path",
          append_meeting("overrides:\n  ../secret: text\n"), 2, (f"{M}: overrides: '../secret' {NOT_NAME}",)),
@@ -249,7 +249,7 @@ CASES: list[Case] = [
          (f"{M}: boilerplate: '../../etc' is not a boilerplate folder name; give the name of a folder in "
           "boilerplate/, without '/' or '..'",)),
     Case("meeting-unknown-paragraph", "meeting", "a section naming a paragraph that does not exist",
-         meeting_text("content: [rag_counts, exceptions]", "content: [rag_counts, no-such-paragraph]"), 2,
+         meeting_text("content: [rag_counts, data_unavailable]", "content: [rag_counts, no-such-paragraph]"), 2,
          (f"{M}: sections[0].content[1]: 'no-such-paragraph' is neither a generated item (",)),
     Case("meeting-bad-rule", "meeting", "a RAG rule that is not one",
          meeting_text("  data: .", "  data: .\n  rule: amber=ten"), 2,
@@ -297,7 +297,7 @@ CASES: list[Case] = [
          write("boilerplate/spare.md", "Not used."), 1,
          ("warning: " + M + ": boilerplate 'spare' is given for this meeting but no section uses it",)),
     Case("paragraph-another-council", "boilerplate", "another council's constitution quoted (a warning)",
-         meeting_text("content: [rag_counts, exceptions]", "content: [constitution-extract, rag_counts, exceptions]"), 1,
+         meeting_text("content: [rag_counts, data_unavailable]", "content: [constitution-extract, rag_counts, data_unavailable]"), 1,
          ("warning: " + M + ": paragraph 'constitution-extract' names Kent County Council (the council of house style "
           "kent-cabinet-committee), but this paper is Anytown Borough Council's; give this meeting its own wording "
           "(overrides: or its boilerplate/ folder)",)),
