@@ -31,7 +31,7 @@ from .styles import council_name_warnings
 from .exports import scores_csv_bytes, scores_xlsx_bytes
 from .meeting import Meeting, display_path, load_meeting
 from .model import RED, Block, Report, ScoreSet
-from .libreoffice import Conversion, LibreOfficeMissing
+from .libreoffice import Conversion, LibreOfficeMissing, WarmConversion, WarmOffice
 from .staging import Staging, sweep
 from .merge import merge_pdfs
 from .pack import build_date, manifest, manifest_bytes
@@ -272,18 +272,23 @@ def _manifest(item: Built, stage: Path) -> bytes:
 
 
 class CoverConversion:
-    """The cover reports' conversion to PDF: started as early as the covers exist."""
+    """The cover reports' conversion to PDF: started as early as the covers exist.
 
-    def __init__(self, wanted: bool, warn: Progress):
-        self.wanted, self.warn = wanted, warn
-        self.running: Conversion | None = None
+    By one new soffice process for the whole build, or by ``office``, the
+    LibreOffice that ``--watch`` keeps running between rebuilds.
+    """
+
+    def __init__(self, wanted: bool, warn: Progress, office: WarmOffice | None = None):
+        self.wanted, self.warn, self.office = wanted, warn, office
+        self.running: Conversion | WarmConversion | None = None
         self.names: list[str] = []
 
     def start(self, built: Sequence[tuple[str, bytes]]) -> None:
         if not self.wanted or self.running or not built:
             return
+        reports = [(f"{name}/{REPORT_NAME}", docx) for name, docx in built]
         try:
-            self.running = Conversion([(f"{name}/{REPORT_NAME}", docx) for name, docx in built])
+            self.running = WarmConversion(self.office, reports) if self.office else Conversion(reports)
             self.names = [name for name, _ in built]
         except LibreOfficeMissing as exc:
             self.warn(f"warning: {exc.problems[0].message}; {PACK_NAME} was not made")
@@ -384,15 +389,16 @@ def write_packs(built: Sequence[Built], out_dir: Path, covers: CoverConversion,
 
 def build(meeting_dirs: Iterable[Path | str], out_dir: Path | str, *, pack: bool = True, strict: bool = False,
           draft: bool = False, progress: Progress = lambda _: None,
-          warn: Progress = lambda _: None) -> list[Built]:
+          warn: Progress = lambda _: None, office: WarmOffice | None = None) -> list[Built]:
     """The whole job: every meeting prepared, then every pack written.
 
     LibreOffice starts converting the cover reports as soon as they exist (for
     one meeting, while its scorecard is still being drawn), because it takes
     longer than everything else; it runs outside OUT, so nothing is written
-    there before every meeting has been composed and checked.
+    there before every meeting has been composed and checked. ``office``, a
+    running LibreOffice kept between builds, converts them instead of a new one.
     """
-    covers = CoverConversion(pack, warn)
+    covers = CoverConversion(pack, warn, office)
     try:
         built = prepare_all(meeting_dirs, progress, on_cover=lambda name, docx: covers.start([(name, docx)]),
                             draft=draft)

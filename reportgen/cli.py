@@ -46,12 +46,24 @@ def _warn(args: argparse.Namespace) -> Callable[[str], None]:
 def _build(args: argparse.Namespace) -> int:
     from .build import build
 
+    if args.watch:
+        return _watch(args)
     built = build(args.meetings, args.output, pack=not args.no_pack, strict=args.strict, draft=args.draft,
                   progress=_progress(args), warn=_warn(args))
     if not args.quiet:
         for item in built:
             print(_summary_line(item, args.output))
     return EXIT_OK
+
+
+def _watch(args: argparse.Namespace) -> int:
+    from .watch import watch
+
+    if len(args.meetings) != 1:
+        print("reportgen build: --watch watches one meeting; give one MEETING_DIR", file=sys.stderr)
+        return EXIT_USAGE
+    return watch(args.meetings[0], args.output, pack=not args.no_pack, strict=args.strict, draft=args.draft,
+                 progress=_progress(args), warn=lambda message: print(message, file=sys.stderr, flush=True))
 
 
 def _summary_line(item, out: Path) -> str:
@@ -167,6 +179,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--draft", action="store_true",
                        help="a working copy: what would stop publication is only a warning, and every page says DRAFT")
     build.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    build.add_argument("--watch", action="store_true",
+                       help="build one meeting, then rebuild it whenever one of its files changes (Ctrl-C stops)")
     build.set_defaults(run=_build)
 
     check = commands.add_parser("check", help="validate a meeting, its data, boilerplate and template; write nothing")

@@ -15,6 +15,8 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .atomic import atomic_write_bytes
@@ -186,3 +188,159 @@ def _decode(err: bytes, out: bytes) -> str:
     # Headless soffice always warns about Java, which would hide the real message.
     lines = [line for line in text.splitlines() if line.strip() and "javaldx" not in line]
     return "\n".join(lines) or "(LibreOffice printed nothing)"
+
+
+class WarmOffice:
+    """One LibreOffice kept running between conversions (``reportgen build --watch``).
+
+    A second ``soffice`` given the same user profile hands its ``--convert-to``
+    to the running one over LibreOffice's own IPC pipe and exits when it is done:
+    about half a second instead of two for a cold start. The running office
+    shuts itself down after a handed-over conversion when no document is open,
+    so it keeps a placeholder text file open. It listens on a private pipe,
+    ``reportgen-<pid>``, which also tells us when it is ready. A stopped or hung
+    office is restarted once per conversion, saying so through ``warn``.
+    """
+
+    def __init__(self, timeout: float = 120, warn=lambda _message: None):
+        self.soffice = find_soffice()
+        if self.soffice is None:
+            raise LibreOfficeMissing()
+        self.timeout, self.warn = timeout, warn
+        self._tmp = tempfile.TemporaryDirectory(prefix=f"reportgen-warm-{os.getpid()}-")
+        self.root = Path(self._tmp.name)
+        self.profile = self.root / "profile"
+        self.pid_file = self.root / "soffice.pid"  # the listening soffice's process group, for tests and tools
+        self.pipe = f"reportgen-{os.getpid()}"
+        (self.root / "keep.txt").write_text("reportgen keeps LibreOffice running with this file open\n")
+        _seed_profile(self.profile, self.soffice)
+        self._server: subprocess.Popen | None = None
+        self._runs = 0
+        self._start()
+
+    def _profile_arg(self) -> str:
+        return f"-env:UserInstallation={self.profile.as_uri()}"
+
+    def _pipe_path(self) -> Path:
+        return Path(tempfile.gettempdir()) / f"OSL_PIPE_{os.getuid()}_{self.pipe}"
+
+    def _start(self, ready_within: float = 60) -> None:
+        self._pipe_path().unlink(missing_ok=True)
+        command = [self.soffice, self._profile_arg(), "--headless", "--norestore", "--nolockcheck",
+                   f"--accept=pipe,name={self.pipe};urp;", str(self.root / "keep.txt")]
+        self._server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                        start_new_session=True)
+        self.pid_file.write_text(f"{self._server.pid}\n")
+        deadline = time.monotonic() + ready_within
+        while not self._pipe_path().exists():  # the pipe is opened once the office is ready
+            if self._server.poll() is not None or time.monotonic() > deadline:
+                self._kill()
+                raise RenderError(f"LibreOffice did not start within {ready_within:g} s")
+            time.sleep(0.05)
+
+    def alive(self) -> bool:
+        return self._server is not None and self._server.poll() is None
+
+    def convert(self, reports: list[tuple[str, bytes]]) -> list[bytes]:
+        """Each report's PDF, in order, converted by the running office (restarted once if it stopped)."""
+        if not self.alive():
+            code = self._server.returncode if self._server else None
+            self._restart(f"it had exited, code {code}" if code is not None else "it was not running")
+        try:
+            return self._convert(reports)
+        except _Stopped as stopped:
+            self._restart(str(stopped))
+            return self._convert(reports, final=True)
+
+    def _restart(self, why: str) -> None:
+        self._kill()
+        self._start()
+        self.warn(f"LibreOffice stopped ({why}); restarted it")
+
+    def _convert(self, reports: list[tuple[str, bytes]], final: bool = False) -> list[bytes]:
+        self._runs += 1
+        folder = self.root / f"run-{self._runs}"
+        sources = [folder / "in" / f"{i}.docx" for i in range(len(reports))]
+        (folder / "in").mkdir(parents=True)
+        for (_, data), source in zip(reports, sources):
+            source.write_bytes(data)
+        command = [self.soffice, self._profile_arg(), "--headless", "--norestore", "--nolockcheck",
+                   "--convert-to", PDF_FILTER, "--outdir", str(folder / "out"), *map(str, sources)]
+        timeout = self.timeout * len(reports)
+        client = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+        try:
+            out, err = client.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill_group(client)
+            if not final:
+                raise _Stopped(f"no answer within {timeout:g} s") from None
+            raise RenderError([Problem(reports[0][0], f"LibreOffice did not finish converting it to PDF "
+                                                      f"within {timeout:g} s, even after a restart")]) from None
+        try:
+            return [self._made(name, folder / "out" / f"{source.stem}.pdf", client.returncode, _decode(err, out))
+                    for (name, _), source in zip(reports, sources)]
+        except RenderError:
+            if not final and not self.alive():
+                raise _Stopped(f"exit code {self._server.returncode}") from None
+            raise
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    @staticmethod
+    def _made(name: str, made: Path, returncode: int, output: str) -> bytes:
+        # soffice exits 0 even when it could not load the file, so the PDF itself is the test.
+        if returncode != 0 or not made.is_file() or made.stat().st_size == 0:
+            raise RenderError([Problem(
+                name, f"LibreOffice could not convert it to PDF (exit code {returncode}):\n{output}")])
+        return made.read_bytes()
+
+    def _kill(self) -> None:
+        if self._server is not None:
+            _kill_group(self._server)
+        self._pipe_path().unlink(missing_ok=True)
+
+    def stop(self) -> None:
+        """Stop the office and remove its profile."""
+        if self._server is not None and self._server.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self._server.pid, signal.SIGTERM)  # LibreOffice shuts down cleanly on SIGTERM
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._server.wait(timeout=10)
+        self._kill()
+        self._tmp.cleanup()
+
+    def __enter__(self) -> WarmOffice:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+class WarmConversion:
+    """Reports being converted by a WarmOffice, in a thread, so the build goes on meanwhile (as Conversion)."""
+
+    def __init__(self, office: WarmOffice, reports: list[tuple[str, bytes]]):
+        self._pool = ThreadPoolExecutor(1)
+        self._future = self._pool.submit(office.convert, reports)
+
+    def finish(self) -> list[bytes]:
+        """Each report's PDF, in order."""
+        return self._future.result()
+
+    def cancel(self) -> None:
+        # Waits for a conversion under way: the next build must not share the office with it.
+        self._pool.shutdown(wait=True)
+
+
+class _Stopped(Exception):
+    """The warm office died or hung during a conversion."""
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    # Its own session: killing the group takes soffice.bin too, not only the oosplash launcher.
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)  # soffice.bin may outlive its launcher
+    process.wait()
