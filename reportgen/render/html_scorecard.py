@@ -18,7 +18,7 @@ from ..describe import describe_rag_counts, describe_trend
 from ..formatting import long_date
 from .html_parts import CHART_DATA, Html, Page, runs_html, status_tag, summary_list, text
 from .scorecard_cells import (
-    ACTIVITY_HEADER, COHORT_HEADER, COHORT_INTRO, DIRECTION_ARROWS, key_text, activity_row, cohort_row,
+    ACTIVITY_HEADER, COHORT_HEADER, COHORT_INTRO, DIRECTION_ARROWS, key_text, activity_row, cohort_row, cohort_scores,
     direction_text, floor_text, forecast_text, kpi_column_specs, latest_text, previous_text, status_text,
     target_text,
 )
@@ -163,16 +163,11 @@ def _exception(page: Page, score: model.Score) -> list[str]:
 
 
 def _cohorts(page: Page, scores: model.ScoreSet) -> list[str]:
-    variants: dict[str, list[model.Score]] = {}
-    for score in scores.cohort_variants:
-        variants.setdefault(score.id, []).append(score)
-    if not variants:
+    shown = cohort_scores(scores)
+    if not shown:
         return []
-    rows, members = [], []
-    for whole in scores.measures:
-        for i, score in enumerate([whole, *variants[whole.id]] if whole.id in variants else []):
-            rows.append(cohort_row(score, i == 0, name=_name))
-            members.append(score)
+    rows = [cohort_row(score, whole, name=_name) for score, whole in shown]
+    members = [score for score, _ in shown]
     return _part(page, "Cohorts", [f'<p class="govuk-body">{text(COHORT_INTRO)}</p>',
                                    _score_table(page, "Cohorts", COHORT_HEADER, rows, members)])
 

@@ -388,6 +388,15 @@ def _fit(heading: str, cell, scores: Sequence[model.Score]) -> float:
     return round(max(_text_width(t) for t in {heading, *(cell(s) for s in scores)}) + 5)
 
 
+def cohort_scores(scores: model.ScoreSet) -> list[tuple[model.Score, bool]]:
+    """(score, is the whole measure) for the cohort table: each measure with cohorts, then its cohorts."""
+    variants: dict[str, list[model.Score]] = {}
+    for score in scores.cohort_variants:
+        variants.setdefault(score.id, []).append(score)
+    return [(score, i == 0) for whole in scores.measures if whole.id in variants
+            for i, score in enumerate([whole, *variants[whole.id]])]
+
+
 # The rows take the makers of their drawn cells (the name, the trend), so that another
 # renderer (the HTML page) gets the same row without reportlab's objects.
 

@@ -55,9 +55,9 @@ from ..formatting import long_date
 from .pdf_tags import Figure, Para, TableTags, Tag, list_item
 from .scorecard_cells import (
     ACTIVITY_HEADER, ACTIVITY_WIDTHS, BOLD, COHORT_HEADER, COHORT_INTRO, COHORT_WIDTHS, DIRECTION_ARROWS, FONT,
-    FORECAST_MODES, ITALIC, activity_row, cohort_row, direction_text, forecast_text, history_heading, key_text,
-    kpi_columns, latest_text, previous_status_text, previous_text, status_cell, status_text, target_text,
-    thresholds_text,
+    FORECAST_MODES, ITALIC, activity_row, cohort_row, cohort_scores, direction_text, forecast_text,
+    history_heading, key_text, kpi_columns, latest_text, previous_status_text, previous_text, status_cell,
+    status_text, target_text, thresholds_text,
 )
 from .scorecard_doc import build
 from .scorecard_tables import CaptionedTable, chunked_tables, status_cell_style, table_style
@@ -241,16 +241,11 @@ def _exceptions(scores: model.ScoreSet, charts: Mapping[str, bytes], period_labe
 
 
 def _cohorts(scores: model.ScoreSet) -> list:
-    variants: dict[str, list[model.Score]] = {}
-    for score in scores.cohort_variants:
-        variants.setdefault(score.id, []).append(score)
-    if not variants:
+    shown = cohort_scores(scores)
+    if not shown:
         return []
-    rows, statuses = [], []
-    for whole in scores.measures:
-        for i, score in enumerate([whole, *variants.get(whole.id, [])] if whole.id in variants else []):
-            rows.append(cohort_row(score, i == 0))
-            statuses.append((6, score.status))
+    rows = [cohort_row(score, whole) for score, whole in shown]
+    statuses = [(6, score.status) for score, _ in shown]
     return [PageBreak(), _heading("Cohorts", "h1", 0), Para(COHORT_INTRO, _styles()["body"]),
             *chunked_tables(COHORT_HEADER, COHORT_WIDTHS, rows, statuses)]
 
