@@ -56,7 +56,7 @@ fields:
   programme: Transformation programme
 sections:
   - heading: Summary of Performance
-    content: [rag_counts, exceptions]
+    content: [rag_counts]  # prose, not the table: the cover stays the same size at any scale
   - heading: Recommendations
     content: [recommendations]
 recommendations:

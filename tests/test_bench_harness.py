@@ -54,3 +54,11 @@ def test_the_sample_meetings_are_every_folder_with_a_meeting_file():
     expected = sorted(p.parent.name for p in (BENCHMARKS.parent / "data").glob("*/meeting.yaml"))
     assert len(expected) >= 4 and "kent-scs-2017-06" in expected
     assert [p.name for p in run.sample_meetings()] == expected
+
+
+def test_a_generated_meeting_passes_check(tmp_path):
+    """The benchmark builds what a council would: a meeting the checks accept."""
+    from reportgen.check import check_meeting
+
+    folder = generate.write_meeting(20, tmp_path / "synthetic-20")
+    assert check_meeting(folder) == []
