@@ -28,6 +28,7 @@ import os
 import re
 import secrets
 import shutil
+import signal
 from pathlib import Path
 
 from .atomic import umask
@@ -41,7 +42,7 @@ def _pause_for_tests(point: str) -> None:
     # The fault tests stop a real build here (SIGSTOP to itself) and kill it:
     # the only way to kill a process at one exact instant.
     if os.environ.get("REPORTGEN_TEST_STOP_AT") == point:
-        os.kill(os.getpid(), 19)  # SIGSTOP
+        os.kill(os.getpid(), signal.SIGSTOP)
 
 
 def _libc():
