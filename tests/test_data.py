@@ -10,8 +10,8 @@ import pytest
 from openpyxl import Workbook
 
 from reportgen.data import load_dataset, parse_number
-from reportgen.errors import DataError
 from reportgen.periods import Period
+from data_problems import problems  # noqa: E402
 
 INDICATORS = (
     "id,name,group,kind,polarity,unit,decimals,frequency,basis,target,floor,expected_low,expected_high,key,extra\n"
@@ -35,11 +35,6 @@ def write(folder: Path, indicators: str = INDICATORS, values: str = VALUES, enco
     (folder / "values.csv").write_bytes(values.encode(encoding))
     return folder
 
-
-def problems(path: Path) -> list[str]:
-    with pytest.raises(DataError) as caught:
-        load_dataset(path)
-    return [str(p) for p in caught.value.problems]
 
 
 def test_a_good_folder_loads(tmp_path):

@@ -15,7 +15,7 @@ import pytest
 from openpyxl import Workbook
 
 from reportgen.data import load_dataset
-from reportgen.errors import DataError
+from data_problems import problems  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 INDICATORS = (
@@ -39,11 +39,6 @@ def folder_with(tmp_path: Path, values: bytes, indicators: bytes = INDICATORS.en
     (folder / "values.csv").write_bytes(values)
     return folder
 
-
-def problems(path: Path) -> list[str]:
-    with pytest.raises(DataError) as caught:
-        load_dataset(path)
-    return [str(p) for p in caught.value.problems]
 
 
 def commentary(dataset) -> dict[str, str]:

@@ -17,8 +17,8 @@ import pytest
 from openpyxl import Workbook
 
 from reportgen.data import load_dataset
-from reportgen.errors import DataError
 from reportgen.periods import Period
+from data_problems import problems  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 INDICATOR_ROWS = [
@@ -55,11 +55,6 @@ def workbook(path: Path, indicators=INDICATOR_ROWS, values=VALUE_ROWS, formats: 
     book.save(path)
     return path
 
-
-def problems(path: Path, **options) -> list[str]:
-    with pytest.raises(DataError) as caught:
-        load_dataset(path, **options)
-    return [str(p) for p in caught.value.problems]
 
 
 def test_numbers_read_as_excel_displays_them(tmp_path):

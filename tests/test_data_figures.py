@@ -10,7 +10,7 @@ import pytest
 from openpyxl import Workbook
 
 from reportgen.data import load_dataset
-from reportgen.errors import DataError
+from data_problems import problems  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = "id,name,kind,polarity,unit,decimals,target,floor,min,max\r\n"
@@ -26,11 +26,6 @@ def folder(tmp_path: Path, indicators: str, values: str) -> Path:
     (where / "values.csv").write_bytes(("id,period,value,numerator,denominator,ytd\r\n" + values).encode())
     return where
 
-
-def problems(path: Path) -> list[str]:
-    with pytest.raises(DataError) as caught:
-        load_dataset(path)
-    return [str(p) for p in caught.value.problems]
 
 
 def test_a_percentage_outside_0_to_100_is_an_error(tmp_path):

@@ -18,12 +18,13 @@ import pytest
 from openpyxl import Workbook
 
 from reportgen.data import load_dataset
-from reportgen.errors import DataError, MeetingError
+from reportgen.errors import MeetingError
 from reportgen.load.wide import period_of_header
 from reportgen.meeting import load_meeting
 from reportgen.model import Rule
 from reportgen.periods import Period
 from reportgen.scoring import score_dataset
+from data_problems import problems  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -51,11 +52,6 @@ def wide(path: Path, rows: list[list], *, title_rows: list[list] = (), formats: 
     book.save(path)
     return path
 
-
-def problems(path: Path, **options) -> list[str]:
-    with pytest.raises(DataError) as caught:
-        load_dataset(path, **options)
-    return [str(p) for p in caught.value.problems]
 
 
 HEADER = ["id", "name", "polarity", "unit", "target", "floor"]
