@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .build import prepare
 from .data import load_dataset
-from .errors import DataError, ReportgenError
+from .errors import DataError, Problem, ReportgenError, TemplateError
 from .meeting import display_path, load_meeting
 
 
@@ -14,13 +14,26 @@ def check_meeting(meeting_dir: Path | str, draft: bool = False) -> list[str]:
     """Return the warnings for a meeting; raise ReportgenError listing every problem.
 
     The meeting file is checked first (without it nothing else can be found);
-    then the data and the template are checked side by side, so one run lists
-    the problems of both; then the whole paper is composed and rendered in
-    memory, which finds what is wrong with boilerplate and sections. No chart
+    then the whole paper is composed and rendered in memory, which finds what
+    is wrong with the data, boilerplate, sections and template; when the data or
+    the template is wrong, both are checked side by side, so one run lists the
+    problems of both. No chart
     is drawn and no scorecard or web page laid out (``draw=False``): charts
     decide no problem, and the scorecard and page are made from the same
     scores and guidance the composer has already been through.
     """
+    try:
+        return list(prepare(meeting_dir, draft=draft, draw=False).warnings)
+    except (DataError, TemplateError) as exc:
+        # prepare stops at the first stage that fails; list the data's and the template's
+        # problems together, so one run shows both (only now: a clean check reads each once).
+        problems = _data_and_template_problems(meeting_dir)
+        if problems:
+            raise ReportgenError(problems) from None
+        raise exc
+
+
+def _data_and_template_problems(meeting_dir: Path | str) -> list[Problem]:
     from .render.docx import check_template
 
     meeting, _ = load_meeting(meeting_dir)
@@ -29,6 +42,4 @@ def check_meeting(meeting_dir: Path | str, draft: bool = False) -> list[str]:
         load_dataset(display_path(meeting.data_path), **meeting.scoring.load_options)
     except DataError as exc:
         problems += exc.problems
-    if problems:
-        raise ReportgenError(problems)
-    return list(prepare(meeting_dir, draft=draft, draw=False).warnings)
+    return problems
