@@ -59,6 +59,7 @@ class Boilerplate:
     overrides: Mapping[str, str] = field(default_factory=dict)
     override_source: str = "meeting.yaml"
     used: set[str] = field(default_factory=set)
+    texts: dict[str, str] = field(default_factory=dict)  # each used paragraph's text, as read
 
     @classmethod
     def for_meeting(cls, meeting, style_folder: str | Sequence[str]) -> Boilerplate:
@@ -106,6 +107,7 @@ class Boilerplate:
         """The paragraph's blocks, with its fields filled in."""
         text, where = self.source(name)
         self.used.add(name)
+        self.texts[name] = text
         filled = fill(text, fields, where)
         try:
             return parse_blocks(filled)

@@ -83,10 +83,10 @@ def _score(meeting: Meeting, dataset) -> ScoreSet:
         raise ReportgenError([Problem(meeting.source, str(exc))]) from None
 
 
-def _guidance(meeting: Meeting, scores: ScoreSet, boilerplate: Boilerplate) -> tuple[Block, ...]:
+def _guidance(meeting: Meeting, scores: ScoreSet, boilerplate: Boilerplate, style=None) -> tuple[Block, ...]:
     if not boilerplate.exists(GUIDANCE):
         return ()
-    return boilerplate.render(GUIDANCE, fields_for(meeting, scores, house_style(meeting)))
+    return boilerplate.render(GUIDANCE, fields_for(meeting, scores, style or house_style(meeting)))
 
 
 def _unused_overrides(meeting: Meeting, boilerplate: Boilerplate) -> list[str]:
@@ -173,14 +173,15 @@ def _prepare(meeting_dir: Path | str, *, parallel: bool, draft: bool, on_cover, 
     dataset = load_dataset(display_path(meeting.data_path), **meeting.scoring.load_options)
     scores = _score(meeting, dataset)
     created = build_date(meeting.meeting_date)
-    boilerplate = Boilerplate.for_meeting(meeting, meeting.boilerplate or house_style(meeting).boilerplate)
-    guidance = _guidance(meeting, scores, boilerplate)
+    style = house_style(meeting)
+    boilerplate = Boilerplate.for_meeting(meeting, meeting.boilerplate or style.boilerplate)
+    guidance = _guidance(meeting, scores, boilerplate, style)
     facts = replace(paper_facts(meeting, created), draft=draft)
     with beside(parallel) as run:
         if draw:
             charts = exception_charts(scores, parallel)
             pending = run(partial(_render_scorecard, exception_charts=charts,
-                                  forecasts=house_style(meeting).settings.forecasts), facts, scores, guidance)
+                                  forecasts=style.settings.forecasts), facts, scores, guidance)
         report = compose(meeting, scores, boilerplate=boilerplate, created=created)
         warnings = [*warnings, *_gate(meeting, scores, dataset, report, draft)]
         report = _as_draft(report) if draft else report
@@ -197,8 +198,8 @@ def _prepare(meeting_dir: Path | str, *, parallel: bool, draft: bool, on_cover, 
               *filter(None, used), *(meeting.folder / a.source for a in meeting.appendices if a.source != "scorecard"))
     # The data-quality check words the scorer's "no value" notes better (it names the
     # latest value there is), so scores.warnings are left to `reportgen score`.
-    leaks = council_name_warnings(meeting, {name: boilerplate.source(name)[0] for name in sorted(boilerplate.used)})
-    all_warnings = (*warnings, *house_style(meeting).warnings, *leaks, *quality,
+    leaks = council_name_warnings(meeting, dict(sorted(boilerplate.texts.items())))
+    all_warnings = (*warnings, *style.warnings, *leaks, *quality,
                     *_unused_overrides(meeting, boilerplate))
     return Built(meeting, scores, report, created, docx, scorecard,
                  tuple(dict.fromkeys(p.resolve() for p in inputs)), tuple(dict.fromkeys(all_warnings)), html)
