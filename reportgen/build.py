@@ -61,18 +61,18 @@ class Built:
     inputs: tuple[Path, ...]  # every file the outputs were made from, for the manifest
     warnings: tuple[str, ...]
     html: bytes = b""  # the cover report and the scorecard as one web page
+    exports: tuple[tuple[str, bytes], ...] = ()  # scores.csv and scores.xlsx
 
     @property
     def outputs(self) -> dict[str, bytes]:
         """The files made in memory, by name."""
-        title = f"{self.meeting.title} - scored indicators, {self.report.facts.period_label}"
-        return {
-            REPORT_NAME: self.docx,
-            HTML_NAME: self.html,
-            SCORECARD_NAME: self.scorecard,
-            "scores.csv": scores_csv_bytes(self.scores),
-            "scores.xlsx": scores_xlsx_bytes(self.scores, created=self.created, title=title),
-        }
+        return {REPORT_NAME: self.docx, HTML_NAME: self.html, SCORECARD_NAME: self.scorecard, **dict(self.exports)}
+
+
+def _exports(meeting: Meeting, scores: ScoreSet, report: Report, created: datetime) -> tuple[tuple[str, bytes], ...]:
+    title = f"{meeting.title} - scored indicators, {report.facts.period_label}"
+    return (("scores.csv", scores_csv_bytes(scores)),
+            ("scores.xlsx", scores_xlsx_bytes(scores, created=created, title=title)))
 
 
 def _score(meeting: Meeting, dataset) -> ScoreSet:
@@ -189,8 +189,10 @@ def _prepare(meeting_dir: Path | str, *, parallel: bool, draft: bool, on_cover, 
         if on_cover:
             on_cover(meeting.name, docx)
         html = scorecard = b""
-        if draw:
-            html = _render_html(report, scores, guidance)  # while the scorecard is drawn on the other core
+        exports = ()
+        if draw:  # while the scorecard is drawn on the other core
+            html = _render_html(report, scores, guidance)
+            exports = _exports(meeting, scores, report, created)
             scorecard = pending.result()
     quality = [str(p) for p in data_quality_warnings(dataset, meeting.period)]
     used = [boilerplate.find(n) for n in sorted(boilerplate.used) if n not in meeting.overrides]
@@ -202,7 +204,8 @@ def _prepare(meeting_dir: Path | str, *, parallel: bool, draft: bool, on_cover, 
     all_warnings = (*warnings, *style.warnings, *leaks, *quality,
                     *_unused_overrides(meeting, boilerplate))
     return Built(meeting, scores, report, created, docx, scorecard,
-                 tuple(dict.fromkeys(p.resolve() for p in inputs)), tuple(dict.fromkeys(all_warnings)), html)
+                 tuple(dict.fromkeys(p.resolve() for p in inputs)), tuple(dict.fromkeys(all_warnings)), html,
+                 exports)
 
 
 def _prepare_or_error(meeting_dir: Path | str, parallel: bool = False, on_cover=None,

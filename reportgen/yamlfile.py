@@ -16,8 +16,8 @@ import yaml
 from .errors import Problem, ReportgenError
 
 
-class StrictLoader(yaml.SafeLoader):
-    """SafeLoader without timestamps, which remembers where each key was and refuses a repeat."""
+class _Strict:
+    """Safe loading without timestamps, remembering where each key was and refusing a repeat."""
 
     def __init__(self, stream):
         super().__init__(stream)
@@ -41,28 +41,44 @@ class StrictLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-StrictLoader.yaml_implicit_resolvers = {
+class StrictLoader(_Strict, yaml.SafeLoader):
+    """The pure-Python parser: its messages for broken YAML are the ones reportgen shows."""
+
+
+# libyaml parses six times faster; a file it refuses is parsed again by StrictLoader for the message.
+FastLoader = type("FastLoader", (_Strict, yaml.CSafeLoader), {}) if yaml.__with_libyaml__ else StrictLoader
+
+_NO_TIMESTAMPS = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+StrictLoader.yaml_implicit_resolvers = FastLoader.yaml_implicit_resolvers = _NO_TIMESTAMPS
+
+
+def _load(loader_class, text: str) -> tuple[object, list[tuple[str, int, int]]]:
+    loader = loader_class(text)
+    try:
+        return loader.get_single_data(), loader.duplicates
+    finally:
+        loader.dispose()
 
 
 def parse_yaml(text: str, shown: str, error: type[ReportgenError] = ReportgenError) -> object:
     """The YAML document in ``text``; raises ``error`` naming ``shown`` and the line."""
-    loader = StrictLoader(text)
     try:
-        data = loader.get_single_data()
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        row = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise error([Problem(shown, f"not valid YAML: {problem}", row=row)]) from None
-    finally:
-        loader.dispose()
-    if loader.duplicates:
+        data, duplicates = _load(FastLoader, text)
+    except yaml.YAMLError:
+        try:
+            data, duplicates = _load(StrictLoader, text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            row = mark.line + 1 if mark is not None else None
+            problem = getattr(exc, "problem", None) or str(exc)
+            raise error([Problem(shown, f"not valid YAML: {problem}", row=row)]) from None
+    if duplicates:
         raise error([Problem(shown, f"key '{key}' is given twice, on lines {first} and {again}; "
                                     "keep one (YAML would silently use the last)", row=again)
-                     for key, first, again in loader.duplicates])
+                     for key, first, again in duplicates])
     return data
 
 
