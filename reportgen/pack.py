@@ -21,7 +21,6 @@ from datetime import date, datetime, time, timezone
 from importlib import metadata
 from pathlib import Path
 
-
 from . import __version__
 from .atomic import atomic_write_bytes
 from .errors import RenderError
