@@ -79,7 +79,7 @@ BODY_EDITS = {
     "a method docxtpl has and the stand-in refuses": '{{ heading_rich.add("x", "Strong") }}',
     "a picture's width (a Length, which the stand-in leaves to docxtpl)":
         '{% for s in sections %}{% for i in s.content %}{% if i.kind == "chart" %}'
-        "{{ i.image.width }}{{ i.alt_text }}{% endif %}{% endfor %}{% endfor %}",
+        "{{ i.image.width }}{{ i.image.alt_text }}{% endif %}{% endfor %}{% endfor %}",
     "a picture's width and an attribute it lacks": '{% for s in sections %}{% for i in s.content %}{% if i.kind == "chart" %}'
                          "{{ i.image.width }}{{ i.image.nope }}{% endif %}{% endfor %}{% endfor %}",
     "markup let through unescaped": "{{ facts.title|safe }}",
