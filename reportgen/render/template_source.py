@@ -39,7 +39,7 @@ TEMPLATES = DiskCache("templates", b"reportgen-template sha256=", "REPORTGEN_TEM
 SOURCE_VERSION = 1  # bump when what is filed, or how it is filled in, changes
 PACKAGES = ("docxtpl", "python-docx", "lxml", "jinja2")
 MAX_PROPERTY = 255  # python-docx refuses a longer core property
-_CODE = ("template_source.py", "docx.py", "context.py", "filled_xml.py")
+_CODE = ("template_source.py", "docx.py", "context.py", "filled_xml.py", "../sandbox.py")
 
 
 @dataclass(frozen=True)
