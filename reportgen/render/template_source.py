@@ -187,7 +187,10 @@ def fills_in(report: Report, source: TemplateSource) -> bool:
                        for xml in (*source.headers, *source.footers)):
                 return False
             where[0] = "properties"
-            if not all(_property_ok(env.from_string(text).render(context)) for text in source.properties):
+            # A property with no "{" is no template (Jinja's tags all start with one): it fills in as itself
+            # (less a final newline), so it is checked as it is, without compiling it.
+            if not all(_property_ok(env.from_string(text).render(context) if "{" in text else text)
+                       for text in source.properties):
                 return False
     except Exception:  # noqa: BLE001 - any error at all: the real render finds and words it
         return False
