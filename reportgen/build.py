@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -127,6 +126,8 @@ def exception_charts(scores: ScoreSet, parallel: bool) -> dict[str, bytes]:
     count = workers(len(reds) // PARALLEL_CHARTS) if parallel else 1
     if count < 2:
         return {}  # the scorecard draws them as it goes
+    import multiprocessing
+
     with multiprocessing.get_context("fork").Pool(count) as pool:
         return dict(zip((s.id for s in reds), pool.map(score_chart, reds, chunksize=4)))
 
@@ -231,6 +232,8 @@ def _outcomes(meeting_dirs: list[Path | str], on_cover, draft: bool) -> Iterable
     if count == 1:
         yield from map(each, meeting_dirs)
         return
+    import multiprocessing
+
     with multiprocessing.get_context("fork").Pool(count) as pool:
         yield from pool.imap(each, meeting_dirs)
 

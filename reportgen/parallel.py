@@ -7,7 +7,6 @@ its arguments are inherited rather than pickled; only results come back.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 
 from .errors import RenderError
@@ -42,6 +41,8 @@ class _Forked:
     """
 
     def __init__(self, fn, *args):
+        import multiprocessing  # here: `reportgen check` forks nothing and need not load it
+
         context = multiprocessing.get_context("fork")
         self._pipe, sender = context.Pipe(duplex=False)
         self._process = context.Process(target=_send_result, args=(sender, fn, args), daemon=True)
