@@ -137,6 +137,7 @@ def render_report(report: Report) -> bytes:
     template = Path(report.template)
     shown = display_path(template)
     tpl = _open(template)
+    opened = _bytes(template)  # what was rendered, for _file_source
     problems = _check(tpl, template)
     if problems:
         raise TemplateError(problems)
@@ -154,7 +155,7 @@ def render_report(report: Report) -> bytes:
     _set_properties(tpl, report)
     buffer = io.BytesIO()
     tpl.save(buffer)
-    _file_source(template)
+    _file_source(template, opened)
     return normalise_docx(buffer.getvalue(), report.facts.created)
 
 
@@ -164,13 +165,21 @@ STRING_PROPERTIES = ("author", "category", "comments", "content_status", "identi
 FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 
 
-def _file_source(template: Path) -> None:
-    """File the template's Jinja source for `reportgen check` (template_source.py), once per version."""
-    if template_source.TEMPLATES.folder() is None:
+def _bytes(template: Path) -> bytes | None:
+    try:
+        return template.read_bytes()
+    except OSError:
+        return None
+
+
+def _file_source(template: Path, opened: bytes | None) -> None:
+    """File the template's Jinja source for `reportgen check` (template_source.py), once per version,
+    if the file is still what was rendered (an edit during the build is filed by the next one)."""
+    if opened is None or template_source.TEMPLATES.folder() is None:
         return
     try:
         data = template.read_bytes()
-        if not template_source.known(data):
+        if data == opened and not template_source.known(data):
             source = template_jinja_source(data)
             if source is not None:
                 template_source.remember(data, source)
@@ -192,7 +201,7 @@ def template_jinja_source(data: bytes) -> TemplateSource | None:
         if any(tpl.get_headers_footers_encoding(xml).lower() != "utf-8" for xml in parts[uri]):
             return None
     for part in tpl.docx.part.package.parts:
-        if part.content_type == FOOTNOTES and b"{" in part.blob:
+        if part.content_type == FOOTNOTES and (b"{" in part.blob or not _is_utf8(part.blob)):
             return None
     props = tpl.docx.core_properties
     return TemplateSource(tpl.patch_xml(tpl.get_xml()), tuple(map(tpl.patch_xml, parts[tpl.HEADER_URI])),
@@ -219,6 +228,14 @@ def _set_properties(tpl: DocxTemplate, report: Report) -> None:
     props.created = props.modified = facts.created.replace(tzinfo=None)
     props.last_modified_by, props.revision = "reportgen", 1
     set_language(tpl.docx, facts.language)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def set_language(document, language: str) -> None:
