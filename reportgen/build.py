@@ -30,7 +30,7 @@ from .gate import publication_findings, split
 from .styles import council_name_warnings
 from .meeting import Meeting, display_path, load_meeting
 from .model import RED, Block, Report, ScoreSet
-from .pack import build_date
+from .pack import build_date, manifest, manifest_bytes
 from .quality import data_quality_warnings
 from .parallel import beside, workers
 from .scoring import score_dataset
@@ -278,8 +278,6 @@ def _write_pack(item: Built, stage: Path, cover_pdf: Path) -> None:
 
 
 def _manifest(item: Built, stage: Path) -> bytes:
-    from .pack import manifest, manifest_bytes
-
     outputs = sorted(p for p in stage.iterdir() if p.is_file())
     data = manifest(period=str(item.scores.period), status_counts=item.scores.summary.status_counts,
                     inputs=list(item.inputs), input_base=item.meeting.folder,
