@@ -3,9 +3,11 @@
 The Jinja source of a .docx template (docxtpl's patched XML of the body, each
 header and footer, and the core properties it fills in) depends only on the
 template file. render/docx.py, which has docxtpl open anyway, files it here
-once it has checked the template (syntax, variables) and found it sound, under
-the sha256 of the template's bytes, the versions of docxtpl, python-docx, lxml
-and Jinja, and this code's own source. `check` then renders that source with
+when it has rendered a .docx from the template without error (a build, or a
+check that found nothing on file), after checking that the template's bytes
+alone pass check_template (syntax, names), under the sha256 of those bytes, the
+versions of docxtpl, python-docx, lxml and Jinja, and the source of this code
+and of sandbox.py. `check` then renders that source with
 the same sandboxed environment and the same context (stand-ins for docxtpl's
 rich text and pictures that look the same to Jinja), and asks filled_xml.py
 whether docxtpl would take the result.
