@@ -276,3 +276,11 @@ W = f'xmlns:w="{filled_xml.W}"'
 ])
 def test_what_filled_xml_vouches_for(xml, body, safe):
     assert filled_xml.safe_part(xml, body=body) is safe
+
+
+def test_what_libxml2_refuses_and_expat_would_take_is_left_to_docxtpl():
+    deep = "<w:r>" * 300 + "</w:r>" * 300
+    assert not filled_xml.safe_part(f"<w:hdr {W}><w:p>{deep}</w:p></w:hdr>", body=False)
+    assert not filled_xml.safe_part(f"<w:hdr {W}><w:{'x' * 60000}/></w:hdr>", body=False)
+    assert not filled_xml.safe_part(f"<w:hdr {W}><w:p><w:r><w:t>{'x' * 6_000_000}</w:t></w:r></w:p></w:hdr>",
+                                    body=False)

@@ -22,6 +22,7 @@ NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  #
 _T_TAG_WITH_LISTING = re.compile(r"<w:t [^>]*[\t\a\n\f]")
 MAX_DEPTH = 200  # libxml2 refuses documents deeper than 256 elements
 MAX_SIZE = 5_000_000  # characters; libxml2 refuses a text node of over 10 MB
+MAX_NAME = 1_000  # characters (with its namespace); libxml2 refuses a name of over 50,000
 
 
 class Unsure(Exception):
@@ -65,6 +66,8 @@ class _Reader:
         uri, local, prefix = (parts + ["", ""])[:3] if len(parts) > 1 else ("", name, "")
         if len(self.stack) >= MAX_DEPTH:
             raise Unsure("nested too deep")
+        if max(map(len, (name, *attrs)), default=0) > MAX_NAME:
+            raise Unsure("a name too long")
         if (prefix, local) in (("w", "rPr"), ("w", "pPr")) and (prefix, local) in {(p, n) for _, n, p in self.stack}:
             self.risky = f"w:{local} inside w:{local}"
         if uri == W:
