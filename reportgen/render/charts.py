@@ -106,9 +106,19 @@ def _save(fig, fmt: str = "png") -> bytes:
         # None-valued keys drop the date and matplotlib's version from the SVG's metadata.
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
         return buf.getvalue()
-    # metadata=None-valued keys drop matplotlib's "Software" text chunk.
-    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None}, pil_kwargs={"compress_level": 3})
-    return buf.getvalue()
+    fig.savefig(buf, format="raw", dpi=DPI)
+    return _opaque_png(fig.canvas.get_width_height(physical=True), buf.getvalue())
+
+
+def _opaque_png(size: tuple[int, int], rgba: bytes) -> bytes:
+    """8-bit RGB PNG on white, no metadata: the scorecard embeds its rows as they are (pdf_images.py)."""
+    from PIL import Image
+
+    image = Image.frombytes("RGBA", size, rgba)
+    flat = Image.alpha_composite(Image.new("RGBA", size, "white"), image).convert("RGB")
+    out = io.BytesIO()
+    flat.save(out, format="PNG", compress_level=3)
+    return out.getvalue()
 
 
 def rag_count_chart(counts: Mapping[str, int], *, title: str, fmt: str = "png") -> bytes:
