@@ -26,16 +26,18 @@ from .atomic import atomic_write_bytes
 
 MAGIC = b"reportgen-chart sha256="
 SUBFOLDER = ("reportgen", "charts")
+# Each kind of thing kept: its folder under reportgen/ and the variable that turns it off.
+KINDS = {"charts": "REPORTGEN_CHART_CACHE", "data": "REPORTGEN_DATA_CACHE"}
 
 
-def cache_dir() -> Path | None:
-    """The folder charts are kept in, or None when there is none to be had."""
-    if os.environ.get("REPORTGEN_CHART_CACHE", "").lower() in ("0", "off", "no", "false"):
+def cache_dir(kind: str = "charts") -> Path | None:
+    """The folder charts (or another ``kind`` in KINDS) are kept in, or None when there is none to be had."""
+    if os.environ.get(KINDS[kind], "").lower() in ("0", "off", "no", "false"):
         return None
     base = os.environ.get("XDG_CACHE_HOME", "")
     # The XDG spec: a relative (or empty) XDG_CACHE_HOME is to be ignored.
     root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
-    return _usable(root.joinpath(*SUBFOLDER))
+    return _usable(root / SUBFOLDER[0] / kind)
 
 
 @lru_cache(maxsize=8)
@@ -81,9 +83,9 @@ def _read(path: Path) -> bytes | None:
     return body
 
 
-def cached(key: str, suffix: str, draw: Callable[[], bytes]) -> bytes:
+def cached(key: str, suffix: str, draw: Callable[[], bytes], kind: str = "charts") -> bytes:
     """The chart filed under ``key``, drawn (and filed) when it is missing or damaged."""
-    folder = cache_dir()
+    folder = cache_dir(kind)
     path = folder / f"{key}.{suffix}" if folder else None
     if path is not None:
         found = _read(path)

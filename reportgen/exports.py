@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -66,23 +67,26 @@ def write_scores_csv(scores: ScoreSet, path: Path) -> None:
 def scores_xlsx_bytes(scores: ScoreSet, *, created: datetime, title: str) -> bytes:
     """The scores as a typed worksheet, their history as a second, and a data dictionary (what
     each column of the scores means) as a third; the same scores and ``created`` give the same bytes."""
-    from openpyxl import Workbook  # imported when a workbook is made, off the start-up path
+    # XlsxWriter rather than openpyxl: it writes the same workbook in a tenth of the time, and
+    # openpyxl's import alone (it pulls in numpy) was a fifth of a build. openpyxl still reads.
+    import xlsxwriter
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = SHEET_TITLE
-    _fill(sheet, COLUMNS, [[row[column] for column in COLUMNS] for row in score_rows(scores)], "Scores")
-    history = [history_row(score, point) for score in scores.scores for point in score.history]
-    _fill(workbook.create_sheet(HISTORY_TITLE), HISTORY_COLUMNS, history, "History")
-    _fill(workbook.create_sheet(DICTIONARY_TITLE), DICTIONARY_HEADER, [list(r) for r in dictionary_rows()],
-          "Dictionary")
-    properties = workbook.properties
-    properties.title = title
-    properties.creator = "reportgen"
     buffer = io.BytesIO()
-    workbook.save(buffer)
-    # openpyxl stamps the created and modified dates and the zip members with the
-    # clock as it saves; normalising sets them all from ``created``.
+    # No string is ever turned into a formula, a number or a link: text stays text.
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                            "strings_to_numbers": False, "strings_to_urls": False,
+                                            "nan_inf_to_errors": True})
+    formats = {"bold": workbook.add_format({"bold": True}), "text": workbook.add_format({"quote_prefix": True})}
+    _fill(workbook.add_worksheet(SHEET_TITLE), COLUMNS,
+          [[row[column] for column in COLUMNS] for row in score_rows(scores)], "Scores", formats)
+    history = [history_row(score, point) for score in scores.scores for point in score.history]
+    _fill(workbook.add_worksheet(HISTORY_TITLE), HISTORY_COLUMNS, history, "History", formats)
+    _fill(workbook.add_worksheet(DICTIONARY_TITLE), DICTIONARY_HEADER, [list(r) for r in dictionary_rows()],
+          "Dictionary", formats)
+    workbook.set_properties({"title": title, "author": "reportgen", "created": created.replace(tzinfo=None)})
+    workbook.close()
+    # The zip members carry the clock's time as it saves; normalising sets them, and the
+    # created and modified dates, from ``created``.
     return normalise_ooxml(buffer.getvalue(), created)
 
 
@@ -103,50 +107,35 @@ def history_row(score: Score, point: Point) -> tuple[object, ...]:
             _number(point.value), _number(point.target), _number(point.floor))
 
 
-def _xlsx_value(value: object) -> object:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    if isinstance(value, str):
-        # Control characters are not allowed in the XML of a sheet; openpyxl would refuse them.
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
+# Control characters are not allowed in the XML of a sheet (tab, line feed and carriage return are).
+ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def _fill(sheet, columns: tuple[str, ...], rows: list, table_name: str) -> None:
+def _fill(sheet, columns: tuple[str, ...], rows: list, table_name: str, formats: dict) -> None:
     """A header row, then ``rows`` as typed cells, guarded and laid out as an Excel table."""
-    sheet.append(list(columns))
-    for row in rows:
-        sheet.append([_xlsx_value(value) for value in row])
-    _guard_formulas(sheet)
-    _lay_out(sheet, columns, len(rows), table_name)
+    sheet.write_row(0, 0, columns, formats["bold"])
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            if value is None or value == "":
+                continue  # an empty cell, as Excel itself keeps an empty text
+            if isinstance(value, str):
+                text = ILLEGAL_CHARACTERS.sub("", value)
+                # quote_prefix keeps formula-like text text when someone edits the cell.
+                sheet.write_string(r, c, text, formats["text"] if is_formula_like(text) else None)
+            else:
+                sheet.write(r, c, value)
+    _lay_out(sheet, columns, len(rows), table_name, formats["bold"])
 
 
-def _guard_formulas(sheet) -> None:
-    # openpyxl writes any string starting with "=" as a formula; forcing the type
-    # keeps it text, and quotePrefix keeps it text when someone edits the cell.
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, str) and is_formula_like(cell.value):
-                cell.data_type = "s"
-                cell.quotePrefix = True
-
-
-def _lay_out(sheet, columns: tuple[str, ...], rows: int, table_name: str) -> None:
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.table import Table, TableStyleInfo
-
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    for index, column in enumerate(columns, start=1):
+def _lay_out(sheet, columns: tuple[str, ...], rows: int, table_name: str, bold) -> None:
+    sheet.freeze_panes(1, 0)
+    for index, column in enumerate(columns):
         width = 40 if column in ("name", "commentary", "definition") else 100 if column == "meaning" \
             else max(10, len(column) + 2)
-        sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.set_column(index, index, width)
     if rows:
         # An Excel table tells screen readers which row holds the headers,
         # and gives filter buttons. Excel rejects a table with no data rows.
-        ref = f"A1:{get_column_letter(len(columns))}{rows + 1}"
-        table = Table(displayName=table_name, ref=ref)
-        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=True)
-        sheet.add_table(table)
+        sheet.add_table(0, 0, rows, len(columns) - 1, {
+            "name": table_name, "style": "Table Style Light 1", "banded_rows": True,
+            "columns": [{"header": column, "header_format": bold} for column in columns]})
