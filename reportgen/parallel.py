@@ -2,6 +2,12 @@
 
 Forking after the imports gives each child every library already loaded, and
 its arguments are inherited rather than pickled; only results come back.
+
+A process can also be forked *before* the imports (``warm_up``): it loads its
+own libraries (reportlab and the scorecard's fonts) while this process loads
+the meeting, then takes one job whose arguments are pickled to it. That saves
+the child's start-up on a small meeting; a large one (``small=False``) is
+still forked after loading, since pickling tens of megabytes would cost more.
 """
 
 from __future__ import annotations
@@ -9,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+from collections.abc import Callable
 
 from .errors import RenderError
 
@@ -79,13 +86,87 @@ def _send_result(sender, fn, args) -> None:
         sender.close()
 
 
+class _Warm(_Forked):
+    """A child forked early, which runs ``prepare`` (its imports) and then waits for one job."""
+
+    def __init__(self, prepare: Callable[[], None]):  # noqa: super().__init__ forks with a job: not wanted
+        context = multiprocessing.get_context("fork")
+        self._pipe, child_end = context.Pipe(duplex=True)
+        self._process = context.Process(target=_serve, args=(child_end, prepare), daemon=True)
+        self._process.start()
+        child_end.close()
+
+    def give(self, fn, args) -> bool:
+        """Hand over the job; False when the child is gone (the caller then forks afresh)."""
+        try:
+            self._pipe.send((fn, args))
+            return True
+        except (OSError, ValueError):  # BrokenPipeError: it has exited
+            self.stop()
+            return False
+
+
+def _serve(conn, prepare: Callable[[], None]) -> None:
+    try:
+        prepare()
+    except Exception:  # noqa: BLE001 - the job will meet the same problem, and report it
+        pass
+    try:
+        job = conn.recv()
+    except EOFError:  # not needed after all
+        return
+    _send_result(conn, *job)
+
+
+_warm: _Warm | None = None
+
+
+def warm_up(prepare: Callable[[], None]) -> None:
+    """Fork the next job's process now, to run ``prepare`` while this one gets on (two or more cores)."""
+    global _warm
+    if _warm is None and workers(2) > 1:
+        _warm = _Warm(prepare)
+
+
+def cool_down() -> None:
+    """Stop the process ``warm_up`` started, if no job took it."""
+    global _warm
+    if _warm is not None:
+        _warm.stop()
+        _warm = None
+
+
+def _take_warm(fn, args) -> _Warm | None:
+    global _warm
+    warm, _warm = _warm, None
+    return warm if warm is not None and warm.give(fn, args) else None
+
+
+class Named:
+    """A function named by its module, imported when it is called: sent to a warm process, it
+    pickles as two strings, so the parent need not import the module (reportlab) to send it."""
+
+    def __init__(self, module: str, name: str):
+        self.module, self.name = module, name
+
+    def __call__(self, *args, **kwargs):
+        import importlib
+
+        return getattr(importlib.import_module(self.module), self.name)(*args, **kwargs)
+
+
 @contextlib.contextmanager
 def beside(parallel: bool):
-    """Start functions beside this process (or here when not parallel); stop them on the way out."""
+    """Start functions beside this process (or here when not parallel); stop them on the way out.
+
+    ``start(fn, *args, small=True)`` gives the job to the process ``warm_up``
+    started, when there is one; ``small=False`` forks after all (arguments too
+    big to pickle), and the warm process is left for ``cool_down``.
+    """
     started = []
 
-    def start(fn, *args):
-        job = (_Forked if parallel else _Here)(fn, *args)
+    def start(fn, *args, small: bool = True):
+        job = (_take_warm(fn, args) if parallel and small else None) or (_Forked if parallel else _Here)(fn, *args)
         started.append(job)
         return job
 
