@@ -58,6 +58,8 @@ class _Forked:
     def result(self):
         try:
             ok, value = self._pipe.recv()
+            if ok == _BYTES:
+                ok, value = True, self._pipe.recv_bytes()
         except EOFError:
             raise RenderError("the process drawing the scorecard ended without a result") from None
         finally:
@@ -73,12 +75,20 @@ class _Forked:
         self._pipe.close()
 
 
+_BYTES = "bytes follow"  # a result that is bytes (a PDF) is sent as it is, not pickled
+
+
 def _send_result(sender, fn, args) -> None:
     try:
         outcome = (True, fn(*args))
     except BaseException as exc:  # sent back to be raised in the parent
         outcome = (False, exc)
     try:
+        if outcome[0] and isinstance(outcome[1], bytes):
+            # Pickling a 40 MB scorecard would hold a second copy in each process.
+            sender.send((_BYTES, None))
+            sender.send_bytes(outcome[1])
+            return
         sender.send(outcome)
     except Exception as exc:  # an exception that cannot be pickled: keep its words
         sender.send((False, RenderError(f"{type(outcome[1]).__name__}: {outcome[1]} ({exc})")))
