@@ -102,7 +102,6 @@ def _unused_overrides(meeting: Meeting, boilerplate: Boilerplate) -> list[str]:
 # Named, not imported: the process drawing the scorecard loads reportlab itself (see
 # cli.py's warm_up), while this one gets on with the cover report.
 _render_scorecard = Named("reportgen.render.scorecard_pdf", "render_scorecard")
-WARM_LIMIT = 1000  # scores: more than this are forked after loading rather than pickled to a warm process
 
 
 def _render_html(*args) -> bytes:
@@ -179,7 +178,7 @@ def _prepare(meeting_dir: Path | str, *, parallel: bool, draft: bool, on_cover, 
         if draw:
             charts = exception_charts(scores, parallel)
             pending = run(partial(_render_scorecard, exception_charts=charts, forecasts=style.settings.forecasts),
-                          facts, scores, guidance, small=len(scores.scores) <= WARM_LIMIT)
+                          facts, scores, guidance)
         report = compose(meeting, scores, boilerplate=boilerplate, created=created)
         warnings = [*warnings, *_gate(meeting, scores, dataset, report, draft)]
         report = _as_draft(report) if draft else report

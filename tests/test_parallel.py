@@ -43,15 +43,18 @@ def test_a_small_job_runs_in_the_warm_process_after_its_preparation(two_workers)
     assert parallel._warm is None  # taken: a second job forks afresh
 
 
-def test_a_large_job_forks_afresh_and_leaves_the_warm_process_to_cool_down(two_workers):
+def test_a_second_job_forks_afresh_and_an_unused_warm_process_cools_down(two_workers):
     parallel.warm_up(_prepare)
     warm = parallel._warm
     with parallel.beside(True) as start:
-        _, pid, prepared = start(where, "big", small=False).result()
+        start(where, "first").result()
+        _, pid, prepared = start(where, "second").result()
     assert prepared == [] and pid != os.getpid()  # a fork of this process, which never ran _prepare
-    assert parallel._warm is warm and warm._process.is_alive()
+    assert not warm._process.is_alive()  # the first job's process ended with its job
+    parallel.warm_up(_prepare)
+    unused = parallel._warm
     parallel.cool_down()
-    assert not warm._process.is_alive()
+    assert not unused._process.is_alive() and parallel._warm is None
 
 
 def test_a_warm_process_that_died_is_replaced_by_a_fresh_fork(two_workers):
