@@ -32,7 +32,7 @@ from .meeting import Meeting, display_path, load_meeting
 from .model import RED, Block, Report, ScoreSet
 from .pack import build_date, manifest, manifest_bytes
 from .quality import data_quality_warnings
-from .parallel import beside, workers
+from .parallel import Named, beside, workers
 from .scoring import score_dataset
 
 if TYPE_CHECKING:
@@ -100,12 +100,9 @@ def _unused_overrides(meeting: Meeting, boilerplate: Boilerplate) -> list[str]:
             for name in sorted(own - boilerplate.used)]
 
 
-def _render_scorecard(*args, **kwargs) -> bytes:
-    # Imported here so that a forked scorecard process loads reportlab itself,
-    # while the parent gets on with the cover report.
-    from .render.scorecard_pdf import render_scorecard
-
-    return render_scorecard(*args, **kwargs)
+# Named, not imported: the process drawing the scorecard loads reportlab itself (see
+# cli.py's warm_up), while this one gets on with the cover report.
+_render_scorecard = Named("reportgen.render.scorecard_pdf", "render_scorecard")
 
 
 def _render_html(*args) -> bytes:
@@ -186,8 +183,8 @@ def _prepare(meeting_dir: Path | str, *, parallel: bool, draft: bool, on_cover, 
     with beside(parallel) as run:
         if draw:
             charts = exception_charts(scores, parallel)
-            pending = run(partial(_render_scorecard, exception_charts=charts,
-                                  forecasts=style.settings.forecasts), facts, scores, guidance)
+            pending = run(partial(_render_scorecard, exception_charts=charts, forecasts=style.settings.forecasts),
+                          facts, scores, guidance)
         report = compose(meeting, scores, boilerplate=boilerplate, created=created)
         warnings = [*warnings, *_gate(meeting, scores, dataset, report, draft)]
         report = _as_draft(report) if draft else report

@@ -12,8 +12,9 @@ file cannot be read, the chart is drawn as if there were no cache, and
 ``REPORTGEN_CHART_CACHE=off`` turns it off. Files are written atomically, so
 forked workers and builds side by side can share it.
 
-DiskCache is the same kept-on-disk store for anything else worth keeping
-between runs (render/template_source.py keeps a template's Jinja source in it).
+The same store keeps other kinds of things (KINDS), each in its own folder
+with its own switch: workbooks' Datasets (load/kept.py) and templates' Jinja
+source (render/template_source.py).
 """
 
 from __future__ import annotations
@@ -27,63 +28,20 @@ from pathlib import Path
 
 from .atomic import atomic_write_bytes
 
-
-class DiskCache:
-    """Files kept under ``$XDG_CACHE_HOME/reportgen/<name>``, each opening with a line
-    ``<magic><sha256 of the rest>``, so a truncated or damaged file reads as missing.
-
-    Never fatal: a folder that cannot be made or written, or a file that cannot be
-    read, is as if there were no cache; the environment variable ``switch`` set to
-    off (or 0, no, false) turns the cache off.
-    """
-
-    def __init__(self, name: str, magic: bytes, switch: str):
-        self.name, self.magic, self.switch = name, magic, switch
-
-    def folder(self) -> Path | None:
-        """The folder the files are kept in, or None when there is none to be had."""
-        if os.environ.get(self.switch, "").lower() in ("0", "off", "no", "false"):
-            return None
-        base = os.environ.get("XDG_CACHE_HOME", "")
-        # The XDG spec: a relative (or empty) XDG_CACHE_HOME is to be ignored.
-        root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
-        return _usable(root / "reportgen" / self.name)
-
-    def path(self, key: str, suffix: str) -> Path | None:
-        folder = self.folder()
-        return folder / f"{key}.{suffix}" if folder else None
-
-    def read(self, key: str, suffix: str) -> bytes | None:
-        """The bytes filed under ``key`` if they are there and whole, else None."""
-        path = self.path(key, suffix)
-        return _read(path, self.magic) if path is not None else None
-
-    def write(self, key: str, suffix: str, data: bytes) -> None:
-        path = self.path(key, suffix)
-        if path is None:
-            return
-        try:
-            atomic_write_bytes(path, self.magic + hashlib.sha256(data).hexdigest().encode("ascii") + b"\n" + data)
-        except OSError:
-            pass  # a full disk or a read-only cache costs the work again next time, never the run
-
-    def cached(self, key: str, suffix: str, make: Callable[[], bytes]) -> bytes:
-        """The bytes filed under ``key``, made (and filed) when they are missing or damaged."""
-        found = self.read(key, suffix)
-        if found is not None:
-            return found
-        data = make()
-        self.write(key, suffix, data)
-        return data
+MAGIC = b"reportgen-chart sha256="
+SUBFOLDER = ("reportgen", "charts")
+# Each kind of thing kept: its folder under reportgen/ and the variable that turns it off.
+KINDS = {"charts": "REPORTGEN_CHART_CACHE", "data": "REPORTGEN_DATA_CACHE", "templates": "REPORTGEN_TEMPLATE_CACHE"}
 
 
-CHARTS = DiskCache("charts", b"reportgen-chart sha256=", "REPORTGEN_CHART_CACHE")
-MAGIC = CHARTS.magic
-
-
-def cache_dir() -> Path | None:
-    """The folder charts are kept in, or None when there is none to be had."""
-    return CHARTS.folder()
+def cache_dir(kind: str = "charts") -> Path | None:
+    """The folder charts (or another ``kind`` in KINDS) are kept in, or None when there is none to be had."""
+    if os.environ.get(KINDS[kind], "").lower() in ("0", "off", "no", "false"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    # The XDG spec: a relative (or empty) XDG_CACHE_HOME is to be ignored.
+    root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
+    return _usable(root / SUBFOLDER[0] / kind)
 
 
 @lru_cache(maxsize=8)
@@ -115,20 +73,47 @@ def chart_key(kind: str, style_version: int, **parts) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _read(path: Path, magic: bytes) -> bytes | None:
-    """The file's bytes after its first line if they are whole (their sha256 matches), else None."""
+def _read(path: Path) -> bytes | None:
+    """The bytes in ``path`` after its first line if they are whole (their sha256 matches), else None."""
     try:
         raw = path.read_bytes()
     except OSError:
         return None
     head, sep, body = raw.partition(b"\n")
-    if not sep or not head.startswith(magic):
+    if not sep or not head.startswith(MAGIC):
         return None
-    if head[len(magic):].decode("ascii", "replace") != hashlib.sha256(body).hexdigest():
+    if head[len(MAGIC):].decode("ascii", "replace") != hashlib.sha256(body).hexdigest():
         return None
     return body
 
 
-def cached(key: str, suffix: str, draw: Callable[[], bytes]) -> bytes:
+def _path(key: str, suffix: str, kind: str) -> Path | None:
+    folder = cache_dir(kind)
+    return folder / f"{key}.{suffix}" if folder else None
+
+
+def read(key: str, suffix: str, kind: str) -> bytes | None:
+    """What is filed under ``key`` in ``kind``'s folder, if it is there and whole; else None."""
+    path = _path(key, suffix, kind)
+    return _read(path) if path is not None else None
+
+
+def write(key: str, suffix: str, data: bytes, kind: str) -> None:
+    """File ``data`` under ``key``, atomically; never fatal."""
+    path = _path(key, suffix, kind)
+    if path is None:
+        return
+    try:
+        atomic_write_bytes(path, MAGIC + hashlib.sha256(data).hexdigest().encode("ascii") + b"\n" + data)
+    except OSError:
+        pass  # a full disk or a read-only cache costs the work again next time, never the build
+
+
+def cached(key: str, suffix: str, draw: Callable[[], bytes], kind: str = "charts") -> bytes:
     """The chart filed under ``key``, drawn (and filed) when it is missing or damaged."""
-    return CHARTS.cached(key, suffix, draw)
+    found = read(key, suffix, kind)
+    if found is not None:
+        return found
+    data = draw()
+    write(key, suffix, data, kind)
+    return data

@@ -45,13 +45,28 @@ def _warn(args: argparse.Namespace) -> Callable[[str], None]:
     return lambda message: None if args.quiet else print(message, file=sys.stderr)
 
 
-def _build(args: argparse.Namespace) -> int:
-    from .build import build
+def _ready_to_draw() -> None:
+    from .render.scorecard_pdf import register_fonts
 
+    register_fonts()
+
+
+def _build(args: argparse.Namespace) -> int:
     if args.watch:
         return _watch(args)
-    built = build(args.meetings, args.output, pack=not args.no_pack, strict=args.strict, draft=args.draft,
-                  progress=_progress(args), warn=_warn(args))
+    from .parallel import cool_down, warm_up
+
+    if len(args.meetings) == 1:
+        # Before importing the build: the scorecard's process loads reportlab and its
+        # fonts while this one loads the meeting (several meetings use a pool instead).
+        warm_up(_ready_to_draw)
+    try:
+        from .build import build
+
+        built = build(args.meetings, args.output, pack=not args.no_pack, strict=args.strict, draft=args.draft,
+                      progress=_progress(args), warn=_warn(args))
+    finally:
+        cool_down()
     if not args.quiet:
         for item in built:
             print(_summary_line(item, args.output))

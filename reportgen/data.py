@@ -30,7 +30,30 @@ def load_dataset(path: Path | str, *, sheet: str | None = None, header_row: int 
     meeting file's ``scoring:`` keys); by default the layout is detected.
     """
     with no_cycle_collection():
-        return _load(Path(path), Options(sheet, header_row, layout))
+        path, options = Path(path), Options(sheet, header_row, layout)
+        if path.suffix.lower() in WORKBOOKS and path.is_file():
+            return _kept(path, options)
+        return _load(path, options)
+
+
+WORKBOOKS = (".xlsx", ".xlsm")
+
+
+def _kept(path: Path, options: Options) -> Dataset:
+    """A workbook's Dataset, read once and then kept (load/kept.py) while the workbook is unchanged.
+
+    Reading a workbook means importing openpyxl (and pandas for the wide layout)
+    and parsing its XML: a third of a build. A CSV folder is read in a hundredth
+    of a second, so only workbooks are kept. A workbook with problems is never
+    kept: every build reads it again and reports them.
+    """
+    from .load.kept import dataset_key, kept_dataset
+
+    try:
+        key = dataset_key(path, options)
+    except OSError:
+        return _load(path, options)  # unreadable now: let the reader say why
+    return kept_dataset(key, lambda: _load(path, options))
 
 
 def _load(path: Path, options: Options) -> Dataset:

@@ -22,6 +22,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import warnings
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
@@ -63,27 +66,27 @@ def write_scores_csv(scores: ScoreSet, path: Path) -> None:
     atomic_write_bytes(Path(path), scores_csv_bytes(scores))
 
 
+# Up to this many cells a workbook is written by XlsxWriter, all in memory: fast to import and
+# to write (openpyxl's import alone, which pulls in numpy, was a fifth of a build). A bigger one
+# (5,000 indicators' history is half a million cells, 200 MB as XlsxWriter's cell objects) is
+# streamed to disk row by row by openpyxl's write-only mode, which can still add the tables.
+STREAM_FROM = 100_000
+
+
 def scores_xlsx_bytes(scores: ScoreSet, *, created: datetime, title: str) -> bytes:
     """The scores as a typed worksheet, their history as a second, and a data dictionary (what
     each column of the scores means) as a third; the same scores and ``created`` give the same bytes."""
-    from openpyxl import Workbook  # imported when a workbook is made, off the start-up path
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = SHEET_TITLE
-    _fill(sheet, COLUMNS, [[row[column] for column in COLUMNS] for row in score_rows(scores)], "Scores")
     history = [history_row(score, point) for score in scores.scores for point in score.history]
-    _fill(workbook.create_sheet(HISTORY_TITLE), HISTORY_COLUMNS, history, "History")
-    _fill(workbook.create_sheet(DICTIONARY_TITLE), DICTIONARY_HEADER, [list(r) for r in dictionary_rows()],
-          "Dictionary")
-    properties = workbook.properties
-    properties.title = title
-    properties.creator = "reportgen"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    # openpyxl stamps the created and modified dates and the zip members with the
-    # clock as it saves; normalising sets them all from ``created``.
-    return normalise_ooxml(buffer.getvalue(), created)
+    sheets = [
+        (SHEET_TITLE, COLUMNS, [[row[column] for column in COLUMNS] for row in score_rows(scores)], "Scores"),
+        (HISTORY_TITLE, HISTORY_COLUMNS, history, "History"),
+        (DICTIONARY_TITLE, DICTIONARY_HEADER, [list(r) for r in dictionary_rows()], "Dictionary"),
+    ]
+    cells = sum(len(columns) * len(rows) for _, columns, rows, _ in sheets)
+    write = _in_memory if cells < STREAM_FROM else _streamed
+    # The zip members carry the clock's time as it saves; normalising sets them, and the
+    # created and modified dates, from ``created``.
+    return normalise_ooxml(write(sheets, title), created)
 
 
 def write_scores_xlsx(scores: ScoreSet, path: Path, *, created: datetime, title: str) -> None:
@@ -103,50 +106,98 @@ def history_row(score: Score, point: Point) -> tuple[object, ...]:
             _number(point.value), _number(point.target), _number(point.floor))
 
 
-def _xlsx_value(value: object) -> object:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    if isinstance(value, str):
-        # Control characters are not allowed in the XML of a sheet; openpyxl would refuse them.
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
+# Control characters are not allowed in the XML of a sheet (tab, line feed and carriage return are).
+ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def _fill(sheet, columns: tuple[str, ...], rows: list, table_name: str) -> None:
-    """A header row, then ``rows`` as typed cells, guarded and laid out as an Excel table."""
-    sheet.append(list(columns))
-    for row in rows:
-        sheet.append([_xlsx_value(value) for value in row])
-    _guard_formulas(sheet)
-    _lay_out(sheet, columns, len(rows), table_name)
+def _cells(row: list) -> Iterable[tuple[int, object, bool]]:
+    """(column, value, is formula-like text) of each cell that is not empty, as a sheet may hold it."""
+    for column, value in enumerate(row):
+        if value is None or value == "":
+            continue  # an empty cell, as Excel itself keeps an empty text
+        if isinstance(value, str):
+            value = ILLEGAL_CHARACTERS.sub("", value)
+            yield column, value, is_formula_like(value)
+        else:
+            yield column, value, False
 
 
-def _guard_formulas(sheet) -> None:
-    # openpyxl writes any string starting with "=" as a formula; forcing the type
-    # keeps it text, and quotePrefix keeps it text when someone edits the cell.
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, str) and is_formula_like(cell.value):
-                cell.data_type = "s"
-                cell.quotePrefix = True
+def column_width(column: str) -> int:
+    return 40 if column in ("name", "commentary", "definition") else 100 if column == "meaning" \
+        else max(10, len(column) + 2)
 
 
-def _lay_out(sheet, columns: tuple[str, ...], rows: int, table_name: str) -> None:
+# An Excel table tells screen readers which row holds the headers, and gives filter
+# buttons. Excel rejects a table with no data rows, so an empty sheet has none.
+
+def _in_memory(sheets: list, title: str) -> bytes:
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    # No string is ever turned into a formula, a number or a link: text stays text.
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                            "strings_to_numbers": False, "strings_to_urls": False,
+                                            "nan_inf_to_errors": True})
+    bold, text = workbook.add_format({"bold": True}), workbook.add_format({"quote_prefix": True})
+    for name, columns, rows, table_name in sheets:
+        sheet = workbook.add_worksheet(name)
+        sheet.write_row(0, 0, columns, bold)
+        for r, row in enumerate(rows, start=1):
+            for c, value, formula_like in _cells(row):
+                if formula_like:  # quote_prefix keeps it text when someone edits the cell
+                    sheet.write_string(r, c, value, text)
+                else:
+                    sheet.write(r, c, value)
+        sheet.freeze_panes(1, 0)
+        for index, column in enumerate(columns):
+            sheet.set_column(index, index, column_width(column))
+        if rows:
+            sheet.add_table(0, 0, len(rows), len(columns) - 1, {
+                "name": table_name, "style": "Table Style Light 1", "banded_rows": True,
+                "columns": [{"header": column, "header_format": bold} for column in columns]})
+    workbook.set_properties({"title": title, "author": "reportgen"})
+    workbook.close()
+    return buffer.getvalue()
+
+
+def _streamed(sheets: list, title: str) -> bytes:
+    from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.table import Table, TableStyleInfo
+    from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    for index, column in enumerate(columns, start=1):
-        width = 40 if column in ("name", "commentary", "definition") else 100 if column == "meaning" \
-            else max(10, len(column) + 2)
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    if rows:
-        # An Excel table tells screen readers which row holds the headers,
-        # and gives filter buttons. Excel rejects a table with no data rows.
-        ref = f"A1:{get_column_letter(len(columns))}{rows + 1}"
-        table = Table(displayName=table_name, ref=ref)
-        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=True)
-        sheet.add_table(table)
+    workbook = Workbook(write_only=True)
+    for name, columns, rows, table_name in sheets:
+        sheet = workbook.create_sheet(name)
+        sheet.freeze_panes = "A2"
+        for index, column in enumerate(columns, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = column_width(column)
+        if rows:
+            table = Table(displayName=table_name, ref=f"A1:{get_column_letter(len(columns))}{len(rows) + 1}",
+                          tableStyleInfo=TableStyleInfo(name="TableStyleLight1", showRowStripes=True))
+            table.tableColumns = [TableColumn(id=i, name=column) for i, column in enumerate(columns, start=1)]
+            with warnings.catch_warnings():  # "you must add table columns manually": they are, above
+                warnings.simplefilter("ignore", UserWarning)
+                sheet.add_table(table)
+        sheet.append([_styled(sheet, column, font=Font(bold=True)) for column in columns])
+        for row in rows:
+            cells = [None] * len(columns)
+            for c, value, formula_like in _cells(row):
+                # openpyxl writes text starting "=" as a formula: the type keeps it text.
+                cells[c] = _styled(sheet, value, data_type="s", quotePrefix=True) if formula_like else value
+            sheet.append(cells)
+    workbook.properties.title, workbook.properties.creator = title, "reportgen"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _styled(sheet, value, data_type: str | None = None, **style):
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    if data_type:
+        cell.data_type = data_type
+    for key, setting in style.items():
+        setattr(cell, key, setting)
+    return cell

@@ -224,3 +224,44 @@ def test_the_dictionary_sheet_says_what_every_scores_column_means(xlsx):
     assert all(isinstance(r[1], str) and r[1].endswith(".") and len(r[1]) > 20 for r in rows[1:])
     meaning = dict(rows[1:])
     assert meaning["green_from"].startswith("The figure at or beyond which the measure is Green")
+
+
+# --- a large workbook is streamed: the same workbook -------------------------------
+
+
+def _workbook_facts(data: bytes) -> dict:
+    """Everything a user sees of a workbook: each sheet's cells (value, type, quote prefix, bold),
+    its tables, frozen row and column widths, and the workbook's title and author."""
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    facts = {"properties": (book.properties.title, book.properties.creator)}
+    for sheet in book.worksheets:
+        facts[sheet.title] = {
+            "cells": [[(c.value, c.data_type, c.quotePrefix, bool(c.font.b)) for c in row] for row in sheet.iter_rows()],
+            "tables": {t.displayName: (t.ref, t.tableStyleInfo.name, [c.name for c in t.tableColumns])
+                       for t in sheet.tables.values()},
+            "frozen": sheet.freeze_panes,
+        }
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    for number, sheet in enumerate(book.worksheets, start=1):
+        facts[sheet.title]["widths"] = _widths(archive.read(f"xl/worksheets/sheet{number}.xml"))
+    return facts
+
+
+def _widths(sheet_xml: bytes) -> list[int]:
+    """Each column's width in whole characters, from the sheet's <col min max width> ranges."""
+    from lxml import etree
+
+    widths = []
+    for col in etree.fromstring(sheet_xml).iter("{*}col"):
+        widths += [int(float(col.get("width")))] * (int(col.get("max")) - int(col.get("min")) + 1)
+    return widths
+
+
+def test_a_workbook_too_big_for_memory_is_streamed_and_is_the_same_workbook(scores, xlsx, monkeypatch):
+    monkeypatch.setattr(exports, "STREAM_FROM", 0)  # stream even these few cells
+    streamed = exports.scores_xlsx_bytes(scores, created=WHEN, title="Scores for April 2017")
+    assert streamed != xlsx  # written by the other library
+    assert _workbook_facts(streamed) == _workbook_facts(xlsx)
+    assert exports.scores_xlsx_bytes(scores, created=WHEN, title="Scores for April 2017") == streamed
+    sheet_xml = zipfile.ZipFile(io.BytesIO(streamed)).read("xl/worksheets/sheet1.xml")
+    assert b"<f>" not in sheet_xml and b"<f " not in sheet_xml  # no formula anywhere

@@ -106,9 +106,26 @@ def _save(fig, fmt: str = "png") -> bytes:
         # None-valued keys drop the date and matplotlib's version from the SVG's metadata.
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
         return buf.getvalue()
-    # metadata=None-valued keys drop matplotlib's "Software" text chunk.
-    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None}, pil_kwargs={"compress_level": 3})
-    return buf.getvalue()
+    fig.savefig(buf, format="raw", dpi=DPI)
+    return _opaque_png(fig.canvas.get_width_height(physical=True), buf.getvalue())
+
+
+def _opaque_png(size: tuple[int, int], rgba: bytes) -> bytes:
+    """8-bit RGB PNG on white, no metadata: the scorecard embeds its rows as they are (pdf_images.py).
+
+    Every row is stored unfiltered (PNG filter type 0): a chart's flat colours compress
+    to three quarters of the size of Pillow's adaptively filtered rows, and the PDF
+    holds the same bytes.
+    """
+    from PIL import Image
+
+    image = Image.frombytes("RGBA", size, rgba)
+    rgb = Image.alpha_composite(Image.new("RGBA", size, "white"), image).convert("RGB").tobytes()
+    width, height = size
+    stride = 3 * width
+    rows = b"".join(b"\x00" + rgb[at:at + stride] for at in range(0, stride * height, stride))
+    return (PNG_SIGNATURE + _png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + _png_chunk(b"IDAT", zlib.compress(rows, 6)) + _png_chunk(b"IEND", b""))
 
 
 def rag_count_chart(counts: Mapping[str, int], *, title: str, fmt: str = "png") -> bytes:
@@ -326,10 +343,13 @@ def _placeholder(fmt: str) -> bytes:
     return PLACEHOLDER_PNG
 
 
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
 # One white pixel (8-bit greyscale), as a PNG.
-PLACEHOLDER_PNG = (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
+PLACEHOLDER_PNG = (PNG_SIGNATURE + _png_chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
                    + _png_chunk(b"IDAT", zlib.compress(b"\x00\xff")) + _png_chunk(b"IEND", b""))

@@ -10,7 +10,7 @@ and the page and catalog dictionaries it writes.
   kept only to measure what tagging costs). Every page gets /StructParents and
   /Tabs /S; ``save`` writes the structure tree, the ParentTree, /MarkInfo and
   XMP metadata (dc:title, dc:language, pdfuaid:part 1).
-- ``Para`` and ``Figure`` are a Paragraph and an Image that mark what they draw
+- ``Para`` and ``Figure`` are a Paragraph and a chart that mark what they draw
   as one element (H1, P, LBody, Figure with /Alt). A paragraph split across
   pages stays one element with a marked-content part on each page.
 - ``TableTags`` is a table's render callback: the first header row becomes
@@ -41,7 +41,9 @@ from html import escape
 
 from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFObject, PDFPage, PDFStream, PDFString
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Image, Paragraph
+from reportlab.platypus import Flowable, Paragraph
+
+from .pdf_images import draw_png
 
 _PAGE_KEYS = [*PDFPage.__NoDefault__, "StructParents", "Tabs"]
 
@@ -279,12 +281,19 @@ class Para(Paragraph):
         _draw_marked(self, super().drawOn, canvas, x, y, _sW)
 
 
-class Figure(Image):
-    """An Image drawn as a Figure with alt text."""
+class Figure(Flowable):
+    """A chart (PNG bytes) drawn as a Figure with alt text, ``width`` by ``height`` points."""
 
-    def __init__(self, *args, alt: str, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, png: bytes, *, width: float, height: float, alt: str, hAlign: str = "CENTER"):
+        super().__init__()
+        self.png, self.drawWidth, self.drawHeight, self.hAlign = png, width, height, hAlign
         self.tag = Tag("Figure", alt=alt)
+
+    def wrap(self, availWidth, availHeight):
+        return self.drawWidth, self.drawHeight
+
+    def draw(self):
+        draw_png(self.canv, self.png, 0, 0, self.drawWidth, self.drawHeight)
 
     def drawOn(self, canvas, x, y, _sW=0):
         _draw_marked(self, super().drawOn, canvas, x, y, _sW)

@@ -15,11 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache, partial
 from html import escape
 
-from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, String
-from reportlab.lib import colors
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Paragraph
+# reportlab is imported by the cells that are drawings or paragraphs: the HTML page uses
+# this module's words without loading reportlab (a tenth of a second in the build's parent).
 
 from .. import model
 from ..describe import describe_trend
@@ -64,7 +61,13 @@ STATUS_WRAP = 18  # characters per line of a long status ("Not rated (range is f
 # The scorecard's words beside its tables (the PDF and the HTML page both print them).
 COHORT_INTRO = ("These measures are also reported for part of the whole cohort, so that members can see how "
                 "that group affects each measure. Each status is worked out in the same way as for the whole measure.")
-CELL_STYLE = ParagraphStyle("cell", fontName=FONT, fontSize=TABLE_FONT_SIZE, leading=TABLE_LEADING, spaceAfter=0)
+
+
+@lru_cache(maxsize=1)
+def cell_style():
+    from reportlab.lib.styles import ParagraphStyle
+
+    return ParagraphStyle("cell", fontName=FONT, fontSize=TABLE_FONT_SIZE, leading=TABLE_LEADING, spaceAfter=0)
 
 
 # ---------------------------------------------------------------- cell text
@@ -216,6 +219,9 @@ def sparkline(points: Sequence[model.Point], width: float = 70, height: float = 
     by two lines of small text: the first known point's period and figure at the
     left, the last one's at the right, so the line's span reads without a scale.
     """
+    from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, String
+    from reportlab.lib import colors
+
     values = [p.value for p in points]
     known = [i for i, v in enumerate(values) if v is not None]
     if not known:
@@ -272,11 +278,13 @@ def trend_cell(score: model.Score):
 
 # ---------------------------------------------------------------- rows
 
-def _name_cell(score: model.Score) -> Paragraph:
+def _name_cell(score: model.Score):
+    from reportlab.platypus import Paragraph
+
     text = escape(score.indicator.name)
     if score.indicator.key:
         text = f"<b>{text}</b> (key)"
-    return Paragraph(text, CELL_STYLE)
+    return Paragraph(text, cell_style())
 
 
 @dataclass(frozen=True)
@@ -380,6 +388,8 @@ def _widths(columns: list[tuple], scores: Sequence[model.Score]) -> tuple[float,
 
 @lru_cache(maxsize=4096)
 def _text_width(text: str) -> float:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
     return max(stringWidth(line, BOLD, TABLE_FONT_SIZE) for line in text.split("\n"))
 
 

@@ -39,7 +39,6 @@ scorecard_tables, the pages (header, footer, numbering, the build) scorecard_doc
 from __future__ import annotations
 
 import importlib.util
-import io
 from collections.abc import Mapping, Sequence
 from functools import lru_cache, partial
 from html import escape
@@ -189,7 +188,7 @@ def _summary(facts: model.PaperFacts, scores: model.ScoreSet, chart: bytes, fore
     tables = _layout([_count_table("Status", status_rows, True),
                       _count_table("Direction of travel", directions, False)], (160, 160))
     description = describe_rag_counts(counts, facts.period_label)
-    image = Figure(io.BytesIO(chart), width=330, height=176, alt=description)  # RAG_SIZE: 6 by 3.2
+    image = Figure(chart, width=330, height=176, alt=description)  # RAG_SIZE: 6 by 3.2
     caption = Para(escape(description), _styles()["caption"])
     key = Para(escape(key_text(forecasts)), _styles()["small"])
     layout = _layout([tables, [image, caption]], (330, 440))
@@ -221,7 +220,7 @@ def _exception_page(score: model.Score, chart: bytes, first: bool, forecasts: st
         *([] if first else [PageBreak()]),
         _heading(f"{score.id}: {ind.name}", "h2", 1),
         table, Spacer(1, 6),
-        Figure(io.BytesIO(chart), width=610, height=244, hAlign="LEFT", alt=trend),
+        Figure(chart, width=610, height=244, hAlign="LEFT", alt=trend),
         Para(escape(trend), s["caption"]),
         _heading("Commentary", "h2", role="H3"),
         Para(escape(score.commentary) if score.commentary else "No commentary was given for this period.",
