@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from docxtpl import RichText
 
+from reportgen import chartcache
 from reportgen.build import prepare
 from reportgen.check import check_meeting
 from reportgen.errors import ReportgenError
@@ -169,9 +170,9 @@ def _entry(cache: Path) -> Path:
 @pytest.mark.parametrize("damage", [
     lambda raw: raw[: len(raw) // 2],
     lambda raw: raw[:-40] + bytes([raw[-40] ^ 1]) + raw[-39:],
-    lambda raw: b"reportgen-chart" + raw[len(b"reportgen-template"):],
+    lambda raw: b"reportgen-other" + raw[len(b"reportgen-chart"):],
     lambda raw: b"",
-], ids=["truncated", "a changed byte", "another cache's file", "empty"])
+], ids=["truncated", "a changed byte", "a first line not the cache's", "empty"])
 def test_a_damaged_entry_is_never_used(damage, tmp_path, cache, monkeypatch):
     template = edited(tmp_path, "word/document.xml", lambda xml: xml.replace(HEADING, "{{ facts.chair }}"))
     folder = meeting_copy(tmp_path, template=str(template), house_style="kent-cabinet-committee")
@@ -187,7 +188,7 @@ def test_a_damaged_entry_is_never_used(damage, tmp_path, cache, monkeypatch):
 def test_an_entry_that_is_whole_but_not_a_source_is_not_used(cache):
     data = TEMPLATE.read_bytes()
     for body in (b"not json", b'{"body": 1, "headers": [], "footers": [], "properties": []}', b"[]"):
-        template_source.TEMPLATES.write(source_key(data), "json", body)
+        chartcache.write(source_key(data), "json", body, template_source.KIND)
         assert recall(data) is None
 
 
@@ -200,7 +201,7 @@ def test_another_version_of_the_code_or_of_docxtpl_is_another_key(cache, monkeyp
 
 def test_no_cache_when_it_is_switched_off(tmp_path, cache, monkeypatch):
     monkeypatch.setenv("REPORTGEN_TEMPLATE_CACHE", "off")
-    assert template_source.TEMPLATES.folder() is None
+    assert chartcache.cache_dir(template_source.KIND) is None
     assert outcome(SAMPLES[0])[0] == "ok"
     assert not cache.exists() or not list(cache.glob("*.json"))
 

@@ -23,6 +23,7 @@ from docx.shared import Cm
 from docxtpl import DocxTemplate, InlineImage, RichText
 from jinja2 import TemplateError as JinjaTemplateError, TemplateSyntaxError
 
+from ..chartcache import cache_dir
 from ..errors import Problem, RenderError, TemplateError
 from ..meeting import display_path
 from ..model import Chart, Report
@@ -175,7 +176,7 @@ def _bytes(template: Path) -> bytes | None:
 def _file_source(template: Path, opened: bytes | None) -> None:
     """File the template's Jinja source for `reportgen check` (template_source.py), once per version,
     if the file is still what was rendered (an edit during the build is filed by the next one)."""
-    if opened is None or template_source.TEMPLATES.folder() is None:
+    if opened is None or cache_dir(template_source.KIND) is None:
         return
     try:
         data = template.read_bytes()

@@ -18,7 +18,7 @@ or anything unusual about the result, and the real .docx is rendered instead,
 so every problem is found and worded exactly as a build finds it.
 
 The folder is ``$XDG_CACHE_HOME/reportgen/templates``; ``REPORTGEN_TEMPLATE_CACHE=off``
-turns it off (chartcache.DiskCache: integrity line, atomic writes, never fatal).
+turns it off (chartcache.py: integrity line, atomic writes, never fatal).
 """
 
 from __future__ import annotations
@@ -31,13 +31,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..chartcache import DiskCache
+from .. import chartcache
 from ..model import Chart, Report
 from ..sandbox import TIME_LIMIT, make_sandbox, time_limit
 from . import filled_xml
 from .context import CONTEXT_NAMES, build_context, clean, document_properties
 
-TEMPLATES = DiskCache("templates", b"reportgen-template sha256=", "REPORTGEN_TEMPLATE_CACHE")
+KIND = "templates"  # chartcache.KINDS: $XDG_CACHE_HOME/reportgen/templates, REPORTGEN_TEMPLATE_CACHE
 SOURCE_VERSION = 1  # bump when what is filed, or how it is filled in, changes
 PACKAGES = ("docxtpl", "python-docx", "lxml", "jinja2")
 MAX_PROPERTY = 255  # python-docx refuses a longer core property
@@ -88,17 +88,17 @@ def source_key(template_bytes: bytes) -> str:
 
 
 def remember(template_bytes: bytes, source: TemplateSource) -> None:
-    TEMPLATES.write(source_key(template_bytes), "json", source.to_bytes())
+    chartcache.write(source_key(template_bytes), "json", source.to_bytes(), KIND)
 
 
 def recall(template_bytes: bytes) -> TemplateSource | None:
-    data = TEMPLATES.read(source_key(template_bytes), "json")
+    data = chartcache.read(source_key(template_bytes), "json", KIND)
     return TemplateSource.from_bytes(data) if data is not None else None
 
 
 def known(template_bytes: bytes) -> bool:
     """True when these bytes are on file: a template that opened, parsed and asks only for known names."""
-    return TEMPLATES.read(source_key(template_bytes), "json") is not None
+    return chartcache.read(source_key(template_bytes), "json", KIND) is not None
 
 
 # --- filling it in -------------------------------------------------------------------------------
