@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import contextlib
 import json
-import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .boilerplate import Boilerplate
 from .compose import compose, fields_for, history_length, house_style, paper_facts
@@ -28,16 +28,15 @@ from .data import load_dataset
 from .errors import Problem, ReportgenError, StrictWarnings
 from .gate import publication_findings, split
 from .styles import council_name_warnings
-from .exports import scores_csv_bytes, scores_xlsx_bytes
 from .meeting import Meeting, display_path, load_meeting
 from .model import RED, Block, Report, ScoreSet
-from .libreoffice import Conversion, LibreOfficeMissing, WarmConversion, WarmOffice
-from .staging import Staging, sweep
-from .merge import merge_pdfs
 from .pack import build_date, manifest, manifest_bytes
 from .quality import data_quality_warnings
 from .parallel import Named, beside, workers
 from .scoring import score_dataset
+
+if TYPE_CHECKING:
+    from .libreoffice import WarmOffice
 
 REPORT_NAME = "report.docx"
 HTML_NAME = "report.html"
@@ -70,6 +69,8 @@ class Built:
 
 
 def _exports(meeting: Meeting, scores: ScoreSet, report: Report, created: datetime) -> tuple[tuple[str, bytes], ...]:
+    from .exports import scores_csv_bytes, scores_xlsx_bytes
+
     title = f"{meeting.title} - scored indicators, {report.facts.period_label}"
     return (("scores.csv", scores_csv_bytes(scores)),
             ("scores.xlsx", scores_xlsx_bytes(scores, created=created, title=title)))
@@ -122,6 +123,8 @@ def exception_charts(scores: ScoreSet, parallel: bool) -> dict[str, bytes]:
     count = workers(len(reds) // PARALLEL_CHARTS) if parallel else 1
     if count < 2:
         return {}  # the scorecard draws them as it goes
+    import multiprocessing
+
     with multiprocessing.get_context("fork").Pool(count) as pool:
         return dict(zip((s.id for s in reds), pool.map(score_chart, reds, chunksize=4)))
 
@@ -164,7 +167,10 @@ def prepare(meeting_dir: Path | str, *, parallel: bool = False, draft: bool = Fa
 
 
 def _prepare(meeting_dir: Path | str, *, parallel: bool, draft: bool, on_cover, draw: bool) -> Built:
-    from .render.docx import render_report
+    if draw:
+        from .render.docx import render_report
+    else:  # check: the template filled in from its Jinja source on file, without docxtpl; no .docx made
+        from .render.template_source import check_report as render_report
 
     meeting, warnings = load_meeting(meeting_dir)
     dataset = load_dataset(display_path(meeting.data_path), **meeting.scoring.load_options)
@@ -223,6 +229,8 @@ def _outcomes(meeting_dirs: list[Path | str], on_cover, draft: bool) -> Iterable
     if count == 1:
         yield from map(each, meeting_dirs)
         return
+    import multiprocessing
+
     with multiprocessing.get_context("fork").Pool(count) as pool:
         yield from pool.imap(each, meeting_dirs)
 
@@ -257,6 +265,8 @@ def _pack_parts(item: Built, stage: Path, cover_pdf: Path) -> list[tuple[str, Pa
 
 
 def _write_pack(item: Built, stage: Path, cover_pdf: Path) -> None:
+    from .merge import merge_pdfs
+
     facts = item.report.facts
     merge_pdfs(_pack_parts(item, stage, cover_pdf), stage / PACK_NAME,
                title=f"{facts.committee}, {facts.meeting_date:%-d %B %Y}: {facts.title}",
@@ -287,6 +297,8 @@ class CoverConversion:
     def start(self, built: Sequence[tuple[str, bytes]]) -> None:
         if not self.wanted or self.running or not built:
             return
+        from .libreoffice import Conversion, LibreOfficeMissing, WarmConversion
+
         reports = [(f"{name}/{REPORT_NAME}", docx) for name, docx in built]
         try:
             self.running = WarmConversion(self.office, reports) if self.office else Conversion(reports)
@@ -365,6 +377,8 @@ def output_problems(built: Sequence[Built], out_dir: Path) -> list[Problem]:
 def write_packs(built: Sequence[Built], out_dir: Path, covers: CoverConversion,
                 progress: Progress = lambda _: None) -> list[Path]:
     """Write every meeting's outputs into OUT/<meeting>/, all or nothing."""
+    from .staging import Staging, sweep
+
     problems = output_problems(built, out_dir)
     if problems:
         raise ReportgenError(problems)

@@ -11,6 +11,10 @@ The cache is only ever a saving: when the folder cannot be made or written, or a
 file cannot be read, the chart is drawn as if there were no cache, and
 ``REPORTGEN_CHART_CACHE=off`` turns it off. Files are written atomically, so
 forked workers and builds side by side can share it.
+
+The same store keeps other kinds of things (KINDS), each in its own folder
+with its own switch: workbooks' Datasets (load/kept.py) and templates' Jinja
+source (render/template_source.py).
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from .atomic import atomic_write_bytes
 MAGIC = b"reportgen-chart sha256="
 SUBFOLDER = ("reportgen", "charts")
 # Each kind of thing kept: its folder under reportgen/ and the variable that turns it off.
-KINDS = {"charts": "REPORTGEN_CHART_CACHE", "data": "REPORTGEN_DATA_CACHE"}
+KINDS = {"charts": "REPORTGEN_CHART_CACHE", "data": "REPORTGEN_DATA_CACHE", "templates": "REPORTGEN_TEMPLATE_CACHE"}
 
 
 def cache_dir(kind: str = "charts") -> Path | None:
@@ -70,7 +74,7 @@ def chart_key(kind: str, style_version: int, **parts) -> str:
 
 
 def _read(path: Path) -> bytes | None:
-    """The chart in ``path`` if it is whole (its sha256 matches), else None."""
+    """The bytes in ``path`` after its first line if they are whole (their sha256 matches), else None."""
     try:
         raw = path.read_bytes()
     except OSError:
@@ -83,18 +87,33 @@ def _read(path: Path) -> bytes | None:
     return body
 
 
+def _path(key: str, suffix: str, kind: str) -> Path | None:
+    folder = cache_dir(kind)
+    return folder / f"{key}.{suffix}" if folder else None
+
+
+def read(key: str, suffix: str, kind: str) -> bytes | None:
+    """What is filed under ``key`` in ``kind``'s folder, if it is there and whole; else None."""
+    path = _path(key, suffix, kind)
+    return _read(path) if path is not None else None
+
+
+def write(key: str, suffix: str, data: bytes, kind: str) -> None:
+    """File ``data`` under ``key``, atomically; never fatal."""
+    path = _path(key, suffix, kind)
+    if path is None:
+        return
+    try:
+        atomic_write_bytes(path, MAGIC + hashlib.sha256(data).hexdigest().encode("ascii") + b"\n" + data)
+    except OSError:
+        pass  # a full disk or a read-only cache costs the work again next time, never the build
+
+
 def cached(key: str, suffix: str, draw: Callable[[], bytes], kind: str = "charts") -> bytes:
     """The chart filed under ``key``, drawn (and filed) when it is missing or damaged."""
-    folder = cache_dir(kind)
-    path = folder / f"{key}.{suffix}" if folder else None
-    if path is not None:
-        found = _read(path)
-        if found is not None:
-            return found
+    found = read(key, suffix, kind)
+    if found is not None:
+        return found
     data = draw()
-    if path is not None:
-        try:
-            atomic_write_bytes(path, MAGIC + hashlib.sha256(data).hexdigest().encode("ascii") + b"\n" + data)
-        except OSError:
-            pass  # a full disk or a read-only cache costs a redraw next time, never the build
+    write(key, suffix, data, kind)
     return data

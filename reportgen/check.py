@@ -20,7 +20,11 @@ def check_meeting(meeting_dir: Path | str, draft: bool = False) -> list[str]:
     problems of both. No chart
     is drawn and no scorecard or web page laid out (``draw=False``): charts
     decide no problem, and the scorecard and page are made from the same
-    scores and guidance the composer has already been through.
+    scores and guidance the composer has already been through. Nor is the
+    .docx made when the template's Jinja source is on file: the template is
+    filled in from it with the real context (render/template_source.py), and
+    docxtpl renders the .docx only when that finds anything amiss, or the source
+    is not on file yet, so that every problem is worded as a build words it.
     """
     try:
         return list(prepare(meeting_dir, draft=draft, draw=False).warnings)
@@ -34,10 +38,10 @@ def check_meeting(meeting_dir: Path | str, draft: bool = False) -> list[str]:
 
 
 def _data_and_template_problems(meeting_dir: Path | str) -> list[Problem]:
-    from .render.docx import check_template
+    from .render.template_source import template_problems
 
     meeting, _ = load_meeting(meeting_dir)
-    problems = list(check_template(meeting.template_path))
+    problems = list(template_problems(meeting.template_path))
     try:
         load_dataset(display_path(meeting.data_path), **meeting.scoring.load_options)
     except DataError as exc:

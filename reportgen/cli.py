@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -90,8 +92,25 @@ def _summary_line(item, out: Path) -> str:
     return f"{folder}/: {files}\n  {item.report.facts.period_label}: {counted}"
 
 
+@contextlib.contextmanager
+def _loading():
+    """Imports allocate much and free little: no garbage collection while they run; and what they
+    load (the modules, pydantic's schemas) lives as long as the process, so it is frozen out of
+    every later collection and out of the interpreter's exit (together about 12% of a check)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if not gc.get_freeze_count():
+            gc.freeze()
+        if collecting:
+            gc.enable()
+
+
 def _check(args: argparse.Namespace) -> int:
-    from .check import check_meeting
+    with _loading():
+        from .check import check_meeting
 
     warnings = check_meeting(args.meeting, draft=args.draft)
     for warning in warnings:

@@ -21,8 +21,6 @@ from datetime import date, datetime, time, timezone
 from importlib import metadata
 from pathlib import Path
 
-from lxml import etree
-
 from . import __version__
 from .atomic import atomic_write_bytes
 from .errors import RenderError
@@ -103,6 +101,8 @@ def _w3cdtf(when: datetime) -> str:
 
 
 def _fix_core_properties(content: bytes, when: datetime) -> bytes:
+    from lxml import etree  # here, so that `reportgen check` (build_date) does not load lxml
+
     root = etree.fromstring(content)
     stamp = _w3cdtf(when)
     for tag in ("created", "modified"):
@@ -114,10 +114,13 @@ def _fix_core_properties(content: bytes, when: datetime) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _child(root: etree._Element, prefix: str, tag: str) -> etree._Element:
+def _child(root, prefix: str, tag: str):
+    """``root``'s child ``prefix:tag`` (an lxml element), added when it is missing."""
     name = f"{{{_NS[prefix]}}}{tag}"
     element = root.find(name)
     if element is None:
+        from lxml import etree
+
         element = etree.SubElement(root, name, nsmap={prefix: _NS[prefix]})
     return element
 

@@ -40,7 +40,9 @@ def test_check_gives_the_builds_warnings_without_drawing(folder, nothing_drawn, 
 def test_check_does_not_build_the_scorecard_or_html(nothing_drawn):
     built = prepare(SAMPLES[0], draw=False)
     assert built.scorecard == b"" and built.html == b""
-    assert built.docx.startswith(b"PK")  # the cover is still rendered: that is where template problems show
+    # The template is filled in all the same (that is where template problems show: test_template_source.py),
+    # from its Jinja source on file, or by docxtpl; either way no .docx is kept.
+    assert built.docx == b""
 
 
 def test_check_imports_neither_matplotlib_nor_reportlab():
@@ -49,3 +51,31 @@ def test_check_imports_neither_matplotlib_nor_reportlab():
     result = subprocess.run([sys.executable, "-c", code, str(SAMPLES[0])], capture_output=True, text=True,
                             check=True, cwd=ROOT)
     assert result.stdout.strip() == "[]"
+
+
+HEAVY = {"docx", "docxtpl", "lxml", "reportlab", "matplotlib", "pikepdf", "pypdf", "openpyxl", "pandas", "numpy", "PIL"}
+
+
+def _imported_by_check(folder: Path, env: dict) -> set[str]:
+    """The top-level packages the real `reportgen check` imports (python -X importtime)."""
+    command = [sys.executable, "-X", "importtime", "-c", "import sys; from reportgen.cli import main; sys.exit(main())",
+               "check", str(folder)]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "no problems found" in result.stdout
+    names = [line.split("|")[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")]
+    return {name.split(".")[0] for name in names[1:]}  # the first line is the header
+
+
+def test_a_second_check_imports_no_docx_pdf_chart_or_dataframe_library(tmp_path):
+    """With the template's Jinja source on file (a first check or build files it), check of a meeting
+    whose data is CSV imports none of docxtpl, python-docx, lxml, reportlab, matplotlib, pikepdf,
+    pypdf, openpyxl or pandas (a wide workbook needs pandas, an .xlsx openpyxl: that is the data's need)."""
+    import os
+
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    env.pop("REPORTGEN_TEMPLATE_CACHE", None)
+    first = _imported_by_check(SAMPLES[0], env)
+    assert {"docxtpl", "docx"} <= first  # nothing on file yet: docxtpl renders, and files the source
+    assert list((tmp_path / "cache" / "reportgen" / "templates").glob("*.json"))
+    assert _imported_by_check(SAMPLES[0], env) & HEAVY == set()

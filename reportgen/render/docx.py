@@ -23,14 +23,16 @@ from docx.shared import Cm
 from docxtpl import DocxTemplate, InlineImage, RichText
 from jinja2 import TemplateError as JinjaTemplateError, TemplateSyntaxError
 
+from ..chartcache import cache_dir
 from ..errors import Problem, RenderError, TemplateError
 from ..meeting import display_path
-from ..model import Chart, HeaderField, Paragraph, Report, Run, Table
+from ..model import Chart, Report
 from ..pack import normalise_docx
 from ..sandbox import BoundedSandbox, make_sandbox, time_limit, TIME_LIMIT
+from . import context, template_source
+from .context import CONTEXT_NAMES, clean, document_properties
+from .template_source import TemplateSource
 
-# Characters XML 1.0 cannot hold (and docxtpl's \a and \f paragraph/page tricks): dropped.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
 CONTEXT_LINES = 3
 
 
@@ -54,76 +56,15 @@ class AltTextImage(InlineImage):
                 % inline.xml)
 
 
-# --- the context -------------------------------------------------------------------------------
-
-
-def clean(text: str) -> str:
-    return _CONTROL.sub("", text)
-
-
-def rich(paragraph: Paragraph) -> RichText:
-    text = RichText()
-    if paragraph.number:
-        text.add(paragraph.number + "\t")
-    return runs_rich(paragraph.runs, text)
-
-
-def runs_rich(runs: Iterable[Run], text: RichText | None = None, bold: bool = False) -> RichText:
-    """Runs as RichText; a run in another language than the paper's is marked w:lang (e.g. cy-GB),
-    so spelling checkers and screen readers switch to it."""
-    text = RichText() if text is None else text
-    for run in runs:
-        text.add(clean(run.text), bold=run.bold or bold, italic=run.italic, lang=run.lang or None)
-    return text
-
-
-def _label(field: HeaderField) -> RichText:
-    return runs_rich((*(field.label_runs or (Run(field.label),)), Run(":")), bold=True)
-
-
-def _item(tpl: DocxTemplate, item: Paragraph | Chart | Table) -> dict[str, Any]:
-    if isinstance(item, Chart):
-        image = AltTextImage(tpl, item.png, item.width_cm, clean(item.alt_text), clean(item.title))
-        return {"kind": "chart", "image": image, "caption": clean(item.title)}
-    if isinstance(item, Table):
-        return {"kind": "table", "header": [clean(h) for h in item.header],
-                "rows": [[clean(c) for c in row] for row in item.rows], "caption": clean(item.caption)}
-    if item.style == "heading":
-        return {"kind": "heading", "text": clean(item.text)}
-    kind = item.style if item.style in ("bullet", "quote") else ("body" if item.number else "plain")
-    return {"kind": kind, "rich": rich(item)}
+# --- the context (render/context.py builds it; here with docxtpl's own objects) ----------------------
 
 
 def build_context(tpl: DocxTemplate, report: Report) -> dict[str, Any]:
     """Everything a template may ask for, as plain values, RichText and images."""
-    facts = report.facts
-    return {
-        "facts": {
-            "council": clean(facts.council), "committee": clean(facts.committee),
-            "meeting_date": f"{facts.meeting_date.day} {facts.meeting_date:%B %Y}",
-            "title": clean(facts.title), "period_label": clean(facts.period_label),
-            "author": clean(facts.author), "appendix_letter": facts.appendix_letter,
-        },
-        "heading": clean(report.heading),
-        "heading_rich": runs_rich(report.heading_runs or (Run(report.heading),)),
-        "title_lines": [clean(line) for line in report.title_lines],
-        "header": [{"label": clean(h.label), "label_rich": _label(h), "value": clean(h.value)}
-                   for h in report.header],
-        "front": [{"rich": rich(p), "text": clean(p.text)} for p in report.front],
-        "sections": [
-            {"heading": clean(f"{s.number}\t{s.heading}" if s.number else s.heading),
-             "key": s.key, "content": [_item(tpl, item) for item in s.content]}
-            for s in report.sections
-        ],
-        "signatory": [clean(line) for line in report.signatory],
-        "classification_notice": clean(report.classification_notice),
-        "header_text": clean(report.header_text),
-        "footer_text": clean(report.footer_text),
-    }
+    def image(chart: Chart) -> AltTextImage:
+        return AltTextImage(tpl, chart.png, chart.width_cm, clean(chart.alt_text), clean(chart.title))
 
-
-CONTEXT_NAMES = ("facts", "heading", "heading_rich", "title_lines", "header", "front", "sections", "signatory",
-                 "classification_notice", "header_text", "footer_text")
+    return context.build_context(report, RichText, image)
 
 
 # --- checking and rendering -----------------------------------------------------------------------
@@ -146,7 +87,10 @@ def _open(template: Path) -> DocxTemplate:
 
 def check_template(template: Path, names: Iterable[str] = CONTEXT_NAMES) -> list[Problem]:
     """Problems with a template before anything renders: syntax errors, unknown variables."""
-    tpl = _open(template)
+    return _check(_open(template), template, names)
+
+
+def _check(tpl: DocxTemplate, template: Path, names: Iterable[str] = CONTEXT_NAMES) -> list[Problem]:
     shown = display_path(template)
     try:
         undeclared = tpl.get_undeclared_template_variables(jinja_env=make_environment())
@@ -193,10 +137,11 @@ def render_report(report: Report) -> bytes:
     """The cover report as .docx bytes."""
     template = Path(report.template)
     shown = display_path(template)
-    problems = check_template(template)
+    tpl = _open(template)
+    opened = _bytes(template)  # what was rendered, for _file_source
+    problems = _check(tpl, template)
     if problems:
         raise TemplateError(problems)
-    tpl = _open(template)
     env = make_environment()
     context = build_context(tpl, report)
     try:
@@ -211,7 +156,58 @@ def render_report(report: Report) -> bytes:
     _set_properties(tpl, report)
     buffer = io.BytesIO()
     tpl.save(buffer)
+    _file_source(template, opened)
     return normalise_docx(buffer.getvalue(), report.facts.created)
+
+
+# Every string core property python-docx has: docxtpl fills in some of them, check fills in all.
+STRING_PROPERTIES = ("author", "category", "comments", "content_status", "identifier", "keywords", "language",
+                     "last_modified_by", "subject", "title", "version")
+FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+
+
+def _bytes(template: Path) -> bytes | None:
+    try:
+        return template.read_bytes()
+    except OSError:
+        return None
+
+
+def _file_source(template: Path, opened: bytes | None) -> None:
+    """File the template's Jinja source for `reportgen check` (template_source.py), once per version,
+    if the file is still what was rendered (an edit during the build is filed by the next one)."""
+    if opened is None or cache_dir(template_source.KIND) is None:
+        return
+    try:
+        data = template.read_bytes()
+        if data == opened and not template_source.known(data):
+            source = template_jinja_source(data)
+            if source is not None:
+                template_source.remember(data, source)
+    except Exception:  # noqa: BLE001 - the cache is only ever a saving, never a failed build
+        pass
+
+
+def template_jinja_source(data: bytes) -> TemplateSource | None:
+    """What docxtpl would hand Jinja for this template, or None when check is to leave it to docxtpl:
+    a template with a problem, footnotes that use Jinja (docxtpl fills them in once per section),
+    or a header or footer docxtpl would write in another encoding than UTF-8."""
+    tpl = DocxTemplate(io.BytesIO(data))
+    tpl.init_docx()
+    if _check(tpl, Path("template.docx")):  # its problems are reported when the real file is opened
+        return None
+    parts = {}
+    for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
+        parts[uri] = [tpl.get_part_xml(part) for _, part in tpl.get_headers_footers(uri)]
+        if any(tpl.get_headers_footers_encoding(xml).lower() != "utf-8" for xml in parts[uri]):
+            return None
+    for part in tpl.docx.part.package.parts:
+        if part.content_type == FOOTNOTES and (b"{" in part.blob or not _is_utf8(part.blob)):
+            return None
+    props = tpl.docx.core_properties
+    return TemplateSource(tpl.patch_xml(tpl.get_xml()), tuple(map(tpl.patch_xml, parts[tpl.HEADER_URI])),
+                          tuple(map(tpl.patch_xml, parts[tpl.FOOTER_URI])),
+                          tuple(getattr(props, name) or "" for name in STRING_PROPERTIES))
 
 
 def _runtime_context(tpl: DocxTemplate, exc: BaseException) -> list[str]:
@@ -228,15 +224,19 @@ def _runtime_context(tpl: DocxTemplate, exc: BaseException) -> list[str]:
 def _set_properties(tpl: DocxTemplate, report: Report) -> None:
     facts = report.facts
     props = tpl.docx.core_properties
-    props.title = clean(facts.title)
-    props.subject = clean(f"{facts.committee}, {facts.meeting_date.day} {facts.meeting_date:%B %Y}")
-    props.author = clean(facts.author)
-    props.language = facts.language
-    props.comments = ""
-    props.keywords = clean(f"{facts.council}; performance; {facts.period_label}")
+    for name, value in document_properties(report).items():
+        setattr(props, name, value)
     props.created = props.modified = facts.created.replace(tzinfo=None)
     props.last_modified_by, props.revision = "reportgen", 1
     set_language(tpl.docx, facts.language)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def set_language(document, language: str) -> None:
