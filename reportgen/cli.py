@@ -61,7 +61,8 @@ def _build(args: argparse.Namespace) -> int:
         # fonts while this one loads the meeting (several meetings use a pool instead).
         warm_up(_ready_to_draw)
     try:
-        from .build import build
+        with _loading():
+            from .build import build
 
         built = build(args.meetings, args.output, pack=not args.no_pack, strict=args.strict, draft=args.draft,
                       progress=_progress(args), warn=_warn(args))

@@ -14,11 +14,16 @@ process keeps 130 MB.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 from collections.abc import Callable
 
 from .errors import RenderError
+
+
+def _fork_context():
+    import multiprocessing  # here: `reportgen check`, which forks nothing, does not load it
+
+    return multiprocessing.get_context("fork")
 
 
 def workers(jobs: int) -> int:
@@ -50,7 +55,7 @@ class _Forked:
     """
 
     def __init__(self, fn, *args):
-        context = multiprocessing.get_context("fork")
+        context = _fork_context()
         self._pipe, sender = context.Pipe(duplex=False)
         self._process = context.Process(target=_send_result, args=(sender, fn, args), daemon=True)
         self._process.start()
@@ -101,7 +106,7 @@ class _Warm(_Forked):
     """A child forked early, which runs ``prepare`` (its imports) and then waits for one job."""
 
     def __init__(self, prepare: Callable[[], None]):  # noqa: super().__init__ forks with a job: not wanted
-        context = multiprocessing.get_context("fork")
+        context = _fork_context()
         self._pipe, child_end = context.Pipe(duplex=True)
         self._process = context.Process(target=_serve, args=(child_end, prepare), daemon=True)
         self._process.start()
