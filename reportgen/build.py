@@ -31,8 +31,9 @@ from .styles import council_name_warnings
 from .exports import scores_csv_bytes, scores_xlsx_bytes
 from .meeting import Meeting, display_path, load_meeting
 from .model import RED, Block, Report, ScoreSet
-from .libreoffice import Conversion, LibreOfficeMissing, WarmConversion, WarmOffice
+from .libreoffice import Conversion, LibreOfficeMissing, WarmOffice
 from .staging import Staging, sweep
+from .unooffice import UnoOffice
 from .merge import merge_pdfs
 from .pack import build_date, manifest, manifest_bytes
 from .quality import data_quality_warnings
@@ -278,13 +279,14 @@ def _manifest(item: Built, stage: Path) -> bytes:
 class CoverConversion:
     """The cover reports' conversion to PDF: started as early as the covers exist.
 
-    By one new soffice process for the whole build, or by ``office``, the
-    LibreOffice that ``--watch`` keeps running between rebuilds.
+    By one new soffice process for the whole build, or by ``office``: the
+    LibreOffice the command line started before anything else (unooffice.py),
+    or the one ``--watch`` keeps running between rebuilds.
     """
 
-    def __init__(self, wanted: bool, warn: Progress, office: WarmOffice | None = None):
+    def __init__(self, wanted: bool, warn: Progress, office: WarmOffice | UnoOffice | None = None):
         self.wanted, self.warn, self.office = wanted, warn, office
-        self.running: Conversion | WarmConversion | None = None
+        self.running = None  # a Conversion, or the office's own kind
         self.names: list[str] = []
 
     def start(self, built: Sequence[tuple[str, bytes]]) -> None:
@@ -292,7 +294,7 @@ class CoverConversion:
             return
         reports = [(f"{name}/{REPORT_NAME}", docx) for name, docx in built]
         try:
-            self.running = WarmConversion(self.office, reports) if self.office else Conversion(reports)
+            self.running = self.office.conversion(reports) if self.office else Conversion(reports)
             self.names = [name for name, _ in built]
         except LibreOfficeMissing as exc:
             self.warn(f"warning: {exc.problems[0].message}; {PACK_NAME} was not made")
@@ -393,14 +395,15 @@ def write_packs(built: Sequence[Built], out_dir: Path, covers: CoverConversion,
 
 def build(meeting_dirs: Iterable[Path | str], out_dir: Path | str, *, pack: bool = True, strict: bool = False,
           draft: bool = False, progress: Progress = lambda _: None,
-          warn: Progress = lambda _: None, office: WarmOffice | None = None) -> list[Built]:
+          warn: Progress = lambda _: None, office: WarmOffice | UnoOffice | None = None) -> list[Built]:
     """The whole job: every meeting prepared, then every pack written.
 
     LibreOffice starts converting the cover reports as soon as they exist (for
     one meeting, while its scorecard is still being drawn), because it takes
     longer than everything else; it runs outside OUT, so nothing is written
     there before every meeting has been composed and checked. ``office``, a
-    running LibreOffice kept between builds, converts them instead of a new one.
+    LibreOffice already started (early, or kept between builds), converts them
+    instead of a new one.
     """
     covers = CoverConversion(pack, warn, office)
     try:

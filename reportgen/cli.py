@@ -44,12 +44,16 @@ def _warn(args: argparse.Namespace) -> Callable[[str], None]:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .build import build
-
     if args.watch:
         return _watch(args)
-    built = build(args.meetings, args.output, pack=not args.no_pack, strict=args.strict, draft=args.draft,
-                  progress=_progress(args), warn=_warn(args))
+    from .unooffice import early_office
+
+    # LibreOffice starts before the heavy imports, so that its start-up runs beside the whole build.
+    with early_office(not args.no_pack, _warn(args)) as office:
+        from .build import build
+
+        built = build(args.meetings, args.output, pack=not args.no_pack, strict=args.strict, draft=args.draft,
+                      progress=_progress(args), warn=_warn(args), office=office)
     if not args.quiet:
         for item in built:
             print(_summary_line(item, args.output))
