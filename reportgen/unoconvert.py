@@ -13,8 +13,9 @@ asked on stdin, one JSON request a line, answering one JSON line each on stdout:
   request {"quit": true}: LibreOffice is shut down cleanly (its profile is then worth keeping)
 
 "stopped" means the office itself died or cannot be reached: the caller restarts
-it. When stdin closes (the build ended, or died) it kills soffice and itself at
-once, whatever it is doing, so no LibreOffice outlives the build that started it.
+it. When stdin closes (the build ended, or died) or its caller dies, it kills
+soffice and itself at once, whatever it is doing, so no LibreOffice outlives the
+build that started it.
 """
 
 import os
@@ -31,9 +32,13 @@ import threading  # noqa: E402
 import time  # noqa: E402
 
 
+SAYING = threading.Lock()  # two threads answer: the conversions, and the watch on soffice
+
+
 def answer(message):
-    sys.stdout.write(json.dumps(message) + "\n")
-    sys.stdout.flush()
+    with SAYING:
+        sys.stdout.write(json.dumps(message) + "\n")
+        sys.stdout.flush()
 
 
 def kill_all():
@@ -52,6 +57,21 @@ def requests():
     threading.Thread(target=read, daemon=True).start()
     while True:
         yield lines.get()
+
+
+def orphaned(caller):
+    """The caller gone, killed: this script is handed to another parent, and ends everything.
+    (Its stdin may stay open: a process the caller forked can hold the other end.)"""
+    while os.getppid() == caller:
+        time.sleep(0.2)
+    kill_all()
+
+
+def watch(process):
+    """soffice exiting (killed, crashed) is said at once, and this script ends with it."""
+    code = process.wait()
+    answer({"stopped": f"it had exited, code {code}"})
+    kill_all()
 
 
 def connect(uno, process, pipe, ready_within):
@@ -98,8 +118,11 @@ def serve(uno, desktop, process):
 
     for request in requests():
         if request.get("quit"):
-            desktop.terminate()
-            process.wait(timeout=30)
+            try:
+                desktop.terminate()  # the watch then ends everything
+            except Exception:  # noqa: BLE001 - the bridge going away as it closes
+                pass
+            time.sleep(30)
             return
         number = request["id"]
         for index, (docx, pdf) in enumerate(request["jobs"]):
@@ -108,6 +131,10 @@ def serve(uno, desktop, process):
             except Exception as error:  # noqa: BLE001 - every failure is told to the caller
                 why = f"{type(error).__name__}: {getattr(error, 'Message', '') or error}"
                 if isinstance(error, DisposedException) or process.poll() is not None:
+                    try:  # soffice.bin killed: its launcher follows it at once
+                        why = f"it had exited, code {process.wait(timeout=5)}"
+                    except subprocess.TimeoutExpired:
+                        pass
                     answer({"id": number, "stopped": why})
                     return
                 answer({"id": number, "failed": index, "why": why})  # a document it cannot load or store
@@ -122,18 +149,20 @@ def main(soffice, profile_uri, pipe, ready_within):
     except ImportError as error:
         answer({"unavailable": f"{sys.executable} cannot import uno ({error})"})
         return 3
+    threading.Thread(target=orphaned, args=(os.getppid(),), daemon=True).start()
     answer({"uno": True})
     command = [soffice, f"-env:UserInstallation={profile_uri}", "--headless", "--invisible", "--norestore",
                "--nolockcheck", "--nodefault", f"--accept=pipe,name={pipe};urp;"]
     process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
-    try:
-        desktop = connect(uno, process, pipe, ready_within)
-    except Exception as error:  # noqa: BLE001
-        answer({"stopped": str(error)})
-        kill_all()
-    answer({"ready": True})
-    try:
+    try:  # whatever happens here (the caller gone: a broken pipe), soffice ends with this script
+        threading.Thread(target=watch, args=(process,), daemon=True).start()
+        try:
+            desktop = connect(uno, process, pipe, ready_within)
+        except Exception as error:  # noqa: BLE001
+            answer({"stopped": str(error)})
+            return 1
+        answer({"ready": True})
         serve(uno, desktop, process)
     finally:
         kill_all()

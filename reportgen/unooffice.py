@@ -118,12 +118,11 @@ class UnoOffice:
     def _line(self, deadline: float) -> dict | None:
         """The helper's next line; None when it exited or the deadline passed."""
         while b"\n" not in self._buffer:
-            left = deadline - time.monotonic()
-            if left <= 0 or self._helper is None:
+            if self._helper is None:
                 return None
             with selectors.DefaultSelector() as selector:
                 selector.register(self._helper.stdout, selectors.EVENT_READ)
-                if not selector.select(left):
+                if not selector.select(max(0.0, deadline - time.monotonic())):
                     return None
             chunk = os.read(self._helper.stdout.fileno(), 65536)
             if not chunk:
@@ -177,7 +176,16 @@ class UnoOffice:
         """The reports' conversion, under way: by this office, or a cold one where uno is missing."""
         if not self.available():
             return Conversion(reports, self.timeout)
+        if not self.alive():
+            self._restart(self._gone())
         return UnoConversion(self, reports)
+
+    def _gone(self) -> str:
+        """Why the helper is no longer running, as it said, or its exit code."""
+        while (told := self._line(time.monotonic())) is not None:
+            if "stopped" in told:
+                return told["stopped"]
+        return f"it had exited, code {self._exit_code()}"
 
     def convert(self, reports: list[tuple[str, bytes]]) -> list[bytes]:
         """Each report's PDF, in order."""
