@@ -9,6 +9,7 @@ profile, so parallel builds never block each other.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import shutil
@@ -154,6 +155,7 @@ class Conversion:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self._process.pid, signal.SIGKILL)
             self._process.wait()
+            remove_pipes(self._profile)
         self._tmp.cleanup()
 
 
@@ -195,6 +197,22 @@ def _keep_profile(profile: Path, soffice: str) -> None:
         os.rename(staging, kept)  # fails harmlessly when another build kept one first
     except OSError:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def pipe_files(profile: Path, *names: str) -> list[Path]:
+    """The sockets a LibreOffice using ``profile`` opens (its own, and those ``--accept`` names):
+    left behind when it is killed. LibreOffice puts them in /tmp (/var/tmp if it cannot) and
+    names its own after the MD5 of the profile's URL (as UTF-16, each byte in hex unpadded)."""
+    digest = hashlib.md5(profile.as_uri().encode("utf-16-le")).digest()
+    names = (f"SingleOfficeIPC_{''.join(format(byte, 'x') for byte in digest)}", *names)
+    return [Path(folder) / f"OSL_PIPE_{os.getuid()}_{name}" for folder in ("/tmp", "/var/tmp") for name in names]
+
+
+def remove_pipes(profile: Path, *names: str) -> None:
+    for path in pipe_files(profile, *names):
+        with contextlib.suppress(OSError):
+            if path.is_socket():
+                path.unlink()
 
 
 def _decode(err: bytes, out: bytes) -> str:
@@ -317,6 +335,7 @@ class WarmOffice:
         if self._server is not None:
             _kill_group(self._server)
         self._pipe_path().unlink(missing_ok=True)
+        remove_pipes(self.profile)
 
     def stop(self) -> None:
         """Stop the office and remove its profile."""

@@ -36,7 +36,7 @@ from pathlib import Path
 
 from .errors import Problem, RenderError
 from .libreoffice import (PDF_OPTIONS, Conversion, LibreOfficeMissing, _keep_profile, _seed_profile,
-                          find_soffice, office_environment)
+                          find_soffice, office_environment, remove_pipes)
 
 SCRIPT = Path(__file__).with_name("unoconvert.py")
 PYTHON_VARIABLE = "REPORTGEN_UNO_PYTHON"  # the Python to run it with; empty: never (the cold conversion)
@@ -95,14 +95,14 @@ class UnoOffice:
     def _start(self) -> None:
         tmp = self.root / "tmp"  # LibreOffice's own temporary files, removed with ours
         tmp.mkdir(exist_ok=True)
-        pipe = f"reportgen-uno-{os.getpid()}-{next(self._numbers)}"
+        self._pipe = pipe = f"reportgen-uno-{os.getpid()}-{next(self._numbers)}"
         command = [self.python, str(SCRIPT), self.soffice, self.profile.as_uri(), pipe, f"{READY_WITHIN:g}"]
         # Its own session: one killpg takes the script, soffice and soffice.bin, and Ctrl-C at
         # the terminal reaches only reportgen, which then stops them.
         self._helper = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=subprocess.DEVNULL, start_new_session=True,
                                         env=office_environment(TMPDIR=str(tmp)))
-        self._buffer = b""
+        self._buffer, self._ended = b"", False  # _ended: its stdout closed
         self._told: dict | None = None  # its first line, read when first needed
         self._ready_at: float | None = None
 
@@ -126,6 +126,7 @@ class UnoOffice:
                     return None
             chunk = os.read(self._helper.stdout.fileno(), 65536)
             if not chunk:
+                self._ended = True
                 return None
             self._buffer += chunk
         line, self._buffer = self._buffer.split(b"\n", 1)
@@ -146,6 +147,7 @@ class UnoOffice:
             with contextlib.suppress(OSError):
                 stream.close()
         self._helper = None
+        remove_pipes(self.profile, self._pipe)  # killed, LibreOffice leaves its sockets in /tmp
 
     def _restart(self, why: str) -> None:
         self._kill()
@@ -209,7 +211,7 @@ class UnoOffice:
             start = max(sent, self._ready_at) if self._ready_at else sent + READY_WITHIN  # it gives up then
             told = self._line(start + budget)
             if told is None:
-                if self.alive():
+                if self.alive() and not self._ended:
                     raise _Stopped(f"no answer within {budget:g} s")
                 raise _Stopped(f"it had exited, code {self._exit_code()}")
             if "stopped" in told:

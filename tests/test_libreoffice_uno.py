@@ -22,7 +22,7 @@ from pypdf import PdfReader
 
 from reportgen import unooffice
 from reportgen.errors import RenderError
-from reportgen.libreoffice import Conversion
+from reportgen.libreoffice import Conversion, pipe_files
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "kent-scs-2017-06"
@@ -63,7 +63,9 @@ def wait_until(test, within: float = 30):
 
 
 def leftovers(pid: int) -> list[Path]:
-    return list(Path(tempfile.gettempdir()).glob(f"reportgen-uno-{pid}-*"))
+    """The build's temporary folder, and the socket its LibreOffice accepted on."""
+    return [*Path(tempfile.gettempdir()).glob(f"reportgen-uno-{pid}-*"),
+            *Path("/tmp").glob(f"OSL_PIPE_{os.getuid()}_reportgen-uno-{pid}-*")]
 
 
 def reportgen(*args: str, env: dict | None = None, **kwargs) -> subprocess.Popen:
@@ -264,5 +266,8 @@ def test_stop_ends_the_office_and_removes_its_files(cover):
     office = unooffice.UnoOffice(timeout=60)
     office.convert([("m/report.docx", cover)])
     assert soffice_bin(str(office.root))
+    sockets = [p for p in pipe_files(office.profile, office._pipe) if p.exists()]
+    assert len(sockets) == 2  # LibreOffice's own, named after the profile, and the one it accepts on
     office.stop()
     assert office_pids(str(office.root)) == [] and not office.root.exists()
+    assert not [p for p in sockets if p.exists()], "sockets left in /tmp"
