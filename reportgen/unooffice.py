@@ -70,6 +70,33 @@ def early_office(wanted: bool, warn=lambda _message: None) -> Iterator[UnoOffice
         office.stop()
 
 
+def sweep_killed_builds() -> None:
+    """Remove what the UnoOffice of a killed build left (its folder, LibreOffice's sockets): the
+    names carry the building process's id, and only those whose process is gone are touched."""
+    folders = Path(tempfile.gettempdir()).glob("reportgen-uno-*-*")
+    sockets = Path("/tmp").glob(f"OSL_PIPE_{os.getuid()}_reportgen-uno-*-*")
+    for path in [*folders, *sockets]:
+        pid = path.name.split("reportgen-uno-", 1)[1].split("-", 1)[0]
+        if not pid.isdigit() or _running(int(pid)):
+            continue
+        if path.is_dir() and not path.is_symlink():
+            remove_pipes(path / "profile")
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's
+    return True
+
+
 class UnoOffice:
     """One LibreOffice, started now, converting cover reports over UNO (see the module's docstring)."""
 
@@ -79,6 +106,7 @@ class UnoOffice:
             raise LibreOfficeMissing()
         self.python = uno_python(self.soffice)
         self.timeout, self.warn = timeout, warn
+        sweep_killed_builds()
         self._tmp = tempfile.TemporaryDirectory(prefix=f"reportgen-uno-{os.getpid()}-")
         self.root = Path(self._tmp.name)
         self.profile = self.root / "profile"

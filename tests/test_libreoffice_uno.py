@@ -167,11 +167,13 @@ def test_libreoffice_ends_itself_when_the_build_is_killed(tmp_path):
         build.kill()  # no finally runs: the script sees its stdin close
         build.communicate(timeout=60)
         assert wait_until(lambda: office_pids(marker) == [], within=30), "LibreOffice outlived a killed build"
+        left = leftovers(build.pid)
+        assert left, "a killed build cannot tidy up its folder"
+        unooffice.sweep_killed_builds()  # the next build does
+        assert leftovers(build.pid) == [] and not [p for p in left if p.exists()]
     finally:
         for pid in office_pids(marker):
             os.kill(pid, signal.SIGKILL)
-        for folder in leftovers(build.pid):
-            shutil.rmtree(folder, ignore_errors=True)  # a killed build cannot tidy up
 
 
 def test_without_a_python_that_has_uno_the_build_converts_the_cold_way(tmp_path):
