@@ -9,7 +9,6 @@ profile, so parallel builds never block each other.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import shutil
@@ -22,6 +21,7 @@ from pathlib import Path
 
 from .atomic import atomic_write_bytes
 from .errors import Problem, RenderError
+from .officeprofile import keep_profile as _keep_profile, remove_pipes, seed_profile as _seed_profile
 
 INSTALL_LIBREOFFICE = "apt-get install libreoffice-writer-nogui"
 # LibreOffice 7.4+ reads filter options as JSON. Tagged PDF gives screen readers the
@@ -157,62 +157,6 @@ class Conversion:
             self._process.wait()
             remove_pipes(self._profile)
         self._tmp.cleanup()
-
-
-def _profile_cache(soffice: str) -> Path:
-    """Where a first-run LibreOffice profile is kept, one per LibreOffice installation."""
-    binary = Path(shutil.which(soffice) or soffice).resolve()
-    stamp = int(binary.stat().st_mtime) if binary.exists() else 0
-    try:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    except RuntimeError:  # no home folder (a bare service account): keep it beside other temporary files
-        base = Path(tempfile.gettempdir())
-    return base / "reportgen" / f"libreoffice-profile-{stamp}"
-
-
-def _seed_profile(profile: Path, soffice: str) -> bool:
-    """Start a private profile as a copy of a kept one: LibreOffice's first run
-    spends a tenth of a second setting a new profile up. Each conversion still
-    has its own copy, so parallel builds never share one."""
-    kept = _profile_cache(soffice)
-    try:
-        shutil.copytree(kept, profile)
-        return True
-    except OSError:
-        shutil.rmtree(profile, ignore_errors=True)
-        return False
-
-
-def _keep_profile(profile: Path, soffice: str) -> None:
-    kept = _profile_cache(soffice)
-    if kept.exists():
-        return
-    try:
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".profile-", dir=kept.parent))
-    except OSError:
-        return  # no cache is only slower
-    try:
-        shutil.copytree(profile, staging, dirs_exist_ok=True)
-        os.rename(staging, kept)  # fails harmlessly when another build kept one first
-    except OSError:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def pipe_files(profile: Path, *names: str) -> list[Path]:
-    """The sockets a LibreOffice using ``profile`` opens (its own, and those ``--accept`` names):
-    left behind when it is killed. LibreOffice puts them in /tmp (/var/tmp if it cannot) and
-    names its own after the MD5 of the profile's URL (as UTF-16, each byte in hex unpadded)."""
-    digest = hashlib.md5(profile.as_uri().encode("utf-16-le")).digest()
-    names = (f"SingleOfficeIPC_{''.join(format(byte, 'x') for byte in digest)}", *names)
-    return [Path(folder) / f"OSL_PIPE_{os.getuid()}_{name}" for folder in ("/tmp", "/var/tmp") for name in names]
-
-
-def remove_pipes(profile: Path, *names: str) -> None:
-    for path in pipe_files(profile, *names):
-        with contextlib.suppress(OSError):
-            if path.is_socket():
-                path.unlink()
 
 
 def _decode(err: bytes, out: bytes) -> str:

@@ -35,8 +35,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import Problem, RenderError
-from .libreoffice import (PDF_OPTIONS, Conversion, LibreOfficeMissing, _keep_profile, _seed_profile,
-                          find_soffice, office_environment, remove_pipes)
+from .libreoffice import PDF_OPTIONS, Conversion, LibreOfficeMissing, find_soffice, office_environment
+from .officeprofile import keep_profile, remove_pipes, seed_profile
 
 SCRIPT = Path(__file__).with_name("unoconvert.py")
 PYTHON_VARIABLE = "REPORTGEN_UNO_PYTHON"  # the Python to run it with; empty: never (the cold conversion)
@@ -110,7 +110,7 @@ class UnoOffice:
         self._tmp = tempfile.TemporaryDirectory(prefix=f"reportgen-uno-{os.getpid()}-")
         self.root = Path(self._tmp.name)
         self.profile = self.root / "profile"
-        self._seeded = _seed_profile(self.profile, self.soffice)
+        self._seeded = seed_profile(self.profile, self.soffice)
         self._converted = False  # a profile is kept only from an office that has converted
         self.unavailable: str | None = None if self.python else "no Python with LibreOffice's uno module"
         self._numbers = itertools.count(1)
@@ -190,7 +190,7 @@ class UnoOffice:
                 self._helper.stdin.flush()
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self._helper.wait(timeout=30)  # LibreOffice writes its profile as it shuts down
-            _keep_profile(self.profile, self.soffice)
+            keep_profile(self.profile, self.soffice)
         self._kill()
         self._tmp.cleanup()
 

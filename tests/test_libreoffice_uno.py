@@ -22,7 +22,8 @@ from pypdf import PdfReader
 
 from reportgen import unooffice
 from reportgen.errors import RenderError
-from reportgen.libreoffice import Conversion, pipe_files
+from reportgen.libreoffice import Conversion
+from reportgen.officeprofile import pipe_files
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "kent-scs-2017-06"
