@@ -1,17 +1,20 @@
 """LibreOffice started first and driven over UNO: the fast way to a cover's PDF.
 
-A cold ``soffice --convert-to`` spends about a second starting LibreOffice
-before it converts anything, and a build can only start it once the cover
-exists. So a build that makes a pack starts LibreOffice before anything else
-(``early_office``, from the command line), listening on a private pipe, and
-hands it the cover as soon as the cover is rendered: LibreOffice's start-up
-then runs while Python imports, loads, scores and draws. The conversion itself
-is a UNO call (loadComponentFromURL, storeToURL) made by unoconvert.py, a
-script run by the Python that has LibreOffice's ``uno`` module (Debian's
-python3-uno); reportgen's own Python needs nothing new. Where no such Python
-is found, the conversion is today's cold one (libreoffice.Conversion), which
-makes the same pack: the merge keeps the cover's pages and tags, not its dates
-or /ID, and both ways export with the same filter and options.
+A cold ``soffice --convert-to`` starts LibreOffice, converts and shuts it down
+(0.3-0.4 s of CPU with a marked profile, officeprofile.py), and a build can only
+run it once the cover exists. So a build that makes a pack starts LibreOffice
+before anything else (``early_office``, from the command line), listening on a
+private pipe, and hands it the cover as soon as the cover is rendered:
+LibreOffice's start-up then runs while Python imports, loads, scores and draws.
+The conversion itself is a UNO call (loadComponentFromURL, storeToURL) made by
+unoconvert.py, a script run by the Python that has LibreOffice's ``uno`` module
+(Debian's python3-uno); reportgen's own Python needs nothing new. (The unoserver package
+does the same through an XML-RPC server on a TCP port, open to every local user,
+and would have to be installed into the system's Python; this script answers only
+its parent, over a pipe.) Where no such Python is found, the conversion is the
+cold one (libreoffice.Conversion), which makes the same pack: the merge keeps the
+cover's pages and tags, not its dates or /ID, and both ways export with the same
+filter and options.
 
 ``build --watch`` keeps one UnoOffice between rebuilds. An office that dies or
 hangs is restarted once per conversion, saying so through ``warn``; the office

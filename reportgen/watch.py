@@ -3,8 +3,9 @@
 The inputs are polled (modification time and size, twice a second) rather
 than watched with inotify: a meeting has a few dozen files, polling them costs
 nothing, works on network shares and needs no new dependency. One LibreOffice
-is kept running between rebuilds (libreoffice.WarmOffice), so a rebuild's pack
-costs half a second of conversion rather than a LibreOffice start.
+is kept running between rebuilds, driven over UNO (unooffice.UnoOffice: a fifth
+of a second a conversion) or, where no Python has LibreOffice's uno module,
+handed conversions by a second soffice (libreoffice.WarmOffice: half a second).
 """
 
 from __future__ import annotations
