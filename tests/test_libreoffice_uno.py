@@ -21,7 +21,7 @@ import pytest
 from pypdf import PdfReader
 
 from reportgen import unooffice
-from reportgen.errors import RenderError
+from reportgen.errors import EXIT_RENDER_FAILED, RenderError
 from reportgen.libreoffice import Conversion
 from reportgen.officeprofile import pipe_files
 
@@ -274,3 +274,24 @@ def test_stop_ends_the_office_and_removes_its_files(cover):
     office.stop()
     assert office_pids(str(office.root)) == [] and not office.root.exists()
     assert not [p for p in sockets if p.exists()], "sockets left in /tmp"
+
+
+def test_a_build_whose_libreoffice_keeps_dying_fails_cleanly_leaving_the_previous_pack(tmp_path):
+    fake = tmp_path / "python-with-uno"  # says it can import uno, then exits: every office "dies"
+    fake.write_text("#!/bin/sh\necho '{\"uno\": true}'\n")
+    fake.chmod(0o755)
+    out = tmp_path / "out"
+    first = reportgen("build", str(SAMPLE), "-o", str(out), "-q")
+    assert first.wait(timeout=300) == 0
+    before = {p.name: sha256(p) for p in (out / SAMPLE.name).iterdir()}
+    build = reportgen("build", str(SAMPLE), "-o", str(out), env={unooffice.PYTHON_VARIABLE: str(fake)})
+    stdout, err = build.communicate(timeout=300)
+    assert build.returncode == EXIT_RENDER_FAILED, err
+    assert "LibreOffice stopped (it had exited, code 0); restarted it\n" in err
+    assert (f"  {SAMPLE.name}/report.docx: LibreOffice could not convert it to PDF: it stopped again after a "
+            "restart (it had exited, code 0)") in err
+    assert "Traceback" not in err
+    # The previous pack as it was, and nothing else: no partial pack, no staging folder.
+    assert [p.name for p in out.iterdir()] == [SAMPLE.name]
+    assert {p.name: sha256(p) for p in (out / SAMPLE.name).iterdir()} == before
+    assert office_pids(f"reportgen-uno-{build.pid}-") == [] and leftovers(build.pid) == []
