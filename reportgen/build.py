@@ -13,11 +13,9 @@
 from __future__ import annotations
 
 import contextlib
-import importlib
 import json
 import multiprocessing
 import os
-import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
@@ -298,8 +296,6 @@ class CoverConversion:
         try:
             self.running = self.office.conversion(reports) if self.office else Conversion(reports)
             self.names = [name for name, _ in built]
-            # The merge's pikepdf, loaded while this process waits for the scorecard (after its fork).
-            threading.Thread(target=importlib.import_module, args=("pikepdf",), daemon=True).start()
         except LibreOfficeMissing as exc:
             self.warn(f"warning: {exc.problems[0].message}; {PACK_NAME} was not made")
             self.wanted = False
