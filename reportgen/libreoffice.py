@@ -42,20 +42,6 @@ PDF_FILTER = "pdf:writer_pdf_Export:" + json.dumps(
     separators=(",", ":"))
 
 
-# Headless LibreOffice, as it starts, allocates and frees a block of between 128 and 256 MiB
-# again and again: above glibc's mmap threshold, so each time it goes back to the kernel and
-# its pages are faulted in and zeroed anew: about 0.3 s of system time a start, a third of
-# it. Thresholds of 512 MiB keep such blocks in the heap, for about 50 MB more at the peak.
-MALLOC_TUNABLES = "glibc.malloc.mmap_threshold=536870912:glibc.malloc.trim_threshold=536870912"
-
-
-def office_environment(**extra: str) -> dict[str, str]:
-    """The environment LibreOffice is started with: this one, with the malloc thresholds above."""
-    env = {**os.environ, **extra}
-    env["GLIBC_TUNABLES"] = ":".join(filter(None, (env.get("GLIBC_TUNABLES"), MALLOC_TUNABLES)))
-    return env
-
-
 class LibreOfficeMissing(RenderError):
     """soffice is not installed, so the cover report cannot be converted to PDF."""
 
@@ -119,7 +105,7 @@ class Conversion:
         ]
         # A new session lets a timeout kill soffice.bin too, not only the oosplash launcher.
         self._process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                         start_new_session=True, env=office_environment())
+                                         start_new_session=True)
 
     def finish(self) -> list[bytes]:
         """Wait for LibreOffice; return each report's PDF, in order."""
@@ -205,7 +191,7 @@ class WarmOffice:
         command = [self.soffice, self._profile_arg(), "--headless", "--norestore", "--nolockcheck",
                    f"--accept=pipe,name={self.pipe};urp;", str(self.root / "keep.txt")]
         self._server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                        start_new_session=True, env=office_environment())
+                                        start_new_session=True)
         self.pid_file.write_text(f"{self._server.pid}\n")
         deadline = time.monotonic() + ready_within
         while not self._pipe_path().exists():  # the pipe is opened once the office is ready
@@ -247,8 +233,7 @@ class WarmOffice:
         command = [self.soffice, self._profile_arg(), "--headless", "--norestore", "--nolockcheck",
                    "--convert-to", PDF_FILTER, "--outdir", str(folder / "out"), *map(str, sources)]
         timeout = self.timeout * len(reports)
-        client = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
-                                  env=office_environment())
+        client = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
         try:
             out, err = client.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:

@@ -38,7 +38,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import Problem, RenderError
-from .libreoffice import PDF_OPTIONS, Conversion, LibreOfficeMissing, find_soffice, office_environment
+from .libreoffice import PDF_OPTIONS, Conversion, LibreOfficeMissing, find_soffice
 from .officeprofile import keep_profile, remove_pipes, seed_profile
 
 SCRIPT = Path(__file__).with_name("unoconvert.py")
@@ -132,7 +132,7 @@ class UnoOffice:
         # the terminal reaches only reportgen, which then stops them.
         self._helper = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=subprocess.DEVNULL, start_new_session=True,
-                                        env=office_environment(TMPDIR=str(tmp)))
+                                        env={**os.environ, "TMPDIR": str(tmp)})
         self._buffer, self._ended = b"", False  # _ended: its stdout closed
         self._told: dict | None = None  # its first line, read when first needed
         self._ready_at: float | None = None
