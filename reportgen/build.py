@@ -37,6 +37,7 @@ from .scoring import score_dataset
 
 if TYPE_CHECKING:
     from .libreoffice import WarmOffice
+    from .unooffice import UnoOffice
 
 REPORT_NAME = "report.docx"
 HTML_NAME = "report.html"
@@ -285,23 +286,24 @@ def _manifest(item: Built, stage: Path) -> bytes:
 class CoverConversion:
     """The cover reports' conversion to PDF: started as early as the covers exist.
 
-    By one new soffice process for the whole build, or by ``office``, the
-    LibreOffice that ``--watch`` keeps running between rebuilds.
+    By one new soffice process for the whole build, or by ``office``: the
+    LibreOffice the command line started before anything else (unooffice.py),
+    or the one ``--watch`` keeps running between rebuilds.
     """
 
-    def __init__(self, wanted: bool, warn: Progress, office: WarmOffice | None = None):
+    def __init__(self, wanted: bool, warn: Progress, office: WarmOffice | UnoOffice | None = None):
         self.wanted, self.warn, self.office = wanted, warn, office
-        self.running: Conversion | WarmConversion | None = None
+        self.running = None  # a Conversion, or the office's own kind
         self.names: list[str] = []
 
     def start(self, built: Sequence[tuple[str, bytes]]) -> None:
         if not self.wanted or self.running or not built:
             return
-        from .libreoffice import Conversion, LibreOfficeMissing, WarmConversion
+        from .libreoffice import Conversion, LibreOfficeMissing
 
         reports = [(f"{name}/{REPORT_NAME}", docx) for name, docx in built]
         try:
-            self.running = WarmConversion(self.office, reports) if self.office else Conversion(reports)
+            self.running = self.office.conversion(reports) if self.office else Conversion(reports)
             self.names = [name for name, _ in built]
         except LibreOfficeMissing as exc:
             self.warn(f"warning: {exc.problems[0].message}; {PACK_NAME} was not made")
@@ -404,14 +406,15 @@ def write_packs(built: Sequence[Built], out_dir: Path, covers: CoverConversion,
 
 def build(meeting_dirs: Iterable[Path | str], out_dir: Path | str, *, pack: bool = True, strict: bool = False,
           draft: bool = False, progress: Progress = lambda _: None,
-          warn: Progress = lambda _: None, office: WarmOffice | None = None) -> list[Built]:
+          warn: Progress = lambda _: None, office: WarmOffice | UnoOffice | None = None) -> list[Built]:
     """The whole job: every meeting prepared, then every pack written.
 
     LibreOffice starts converting the cover reports as soon as they exist (for
     one meeting, while its scorecard is still being drawn), because it takes
     longer than everything else; it runs outside OUT, so nothing is written
     there before every meeting has been composed and checked. ``office``, a
-    running LibreOffice kept between builds, converts them instead of a new one.
+    LibreOffice already started (early, or kept between builds), converts them
+    instead of a new one.
     """
     covers = CoverConversion(pack, warn, office)
     try:

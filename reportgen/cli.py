@@ -51,6 +51,14 @@ def _ready_to_draw() -> None:
     register_fonts()
 
 
+def _early_office(args: argparse.Namespace):
+    if args.no_pack:
+        return contextlib.nullcontext()  # and no import of LibreOffice's modules (50 ms)
+    from .unooffice import early_office
+
+    return early_office(True, _warn(args))
+
+
 def _build(args: argparse.Namespace) -> int:
     if args.watch:
         return _watch(args)
@@ -61,11 +69,13 @@ def _build(args: argparse.Namespace) -> int:
         # fonts while this one loads the meeting (several meetings use a pool instead).
         warm_up(_ready_to_draw)
     try:
-        with _loading():
-            from .build import build
+        # LibreOffice starts before the heavy imports, so that its start-up runs beside the whole build.
+        with _early_office(args) as office:
+            with _loading():
+                from .build import build
 
-        built = build(args.meetings, args.output, pack=not args.no_pack, strict=args.strict, draft=args.draft,
-                      progress=_progress(args), warn=_warn(args))
+            built = build(args.meetings, args.output, pack=not args.no_pack, strict=args.strict,
+                          draft=args.draft, progress=_progress(args), warn=_warn(args), office=office)
     finally:
         cool_down()
     if not args.quiet:

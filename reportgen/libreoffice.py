@@ -21,6 +21,7 @@ from pathlib import Path
 
 from .atomic import atomic_write_bytes
 from .errors import Problem, RenderError
+from .officeprofile import keep_profile as _keep_profile, remove_pipes, seed_profile as _seed_profile
 
 INSTALL_LIBREOFFICE = "apt-get install libreoffice-writer-nogui"
 # LibreOffice 7.4+ reads filter options as JSON. Tagged PDF gives screen readers the
@@ -140,47 +141,8 @@ class Conversion:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self._process.pid, signal.SIGKILL)
             self._process.wait()
+            remove_pipes(self._profile)
         self._tmp.cleanup()
-
-
-def _profile_cache(soffice: str) -> Path:
-    """Where a first-run LibreOffice profile is kept, one per LibreOffice installation."""
-    binary = Path(shutil.which(soffice) or soffice).resolve()
-    stamp = int(binary.stat().st_mtime) if binary.exists() else 0
-    try:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    except RuntimeError:  # no home folder (a bare service account): keep it beside other temporary files
-        base = Path(tempfile.gettempdir())
-    return base / "reportgen" / f"libreoffice-profile-{stamp}"
-
-
-def _seed_profile(profile: Path, soffice: str) -> bool:
-    """Start a private profile as a copy of a kept one: LibreOffice's first run
-    spends a tenth of a second setting a new profile up. Each conversion still
-    has its own copy, so parallel builds never share one."""
-    kept = _profile_cache(soffice)
-    try:
-        shutil.copytree(kept, profile)
-        return True
-    except OSError:
-        shutil.rmtree(profile, ignore_errors=True)
-        return False
-
-
-def _keep_profile(profile: Path, soffice: str) -> None:
-    kept = _profile_cache(soffice)
-    if kept.exists():
-        return
-    try:
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".profile-", dir=kept.parent))
-    except OSError:
-        return  # no cache is only slower
-    try:
-        shutil.copytree(profile, staging, dirs_exist_ok=True)
-        os.rename(staging, kept)  # fails harmlessly when another build kept one first
-    except OSError:
-        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _decode(err: bytes, out: bytes) -> str:
@@ -241,6 +203,10 @@ class WarmOffice:
     def alive(self) -> bool:
         return self._server is not None and self._server.poll() is None
 
+    def conversion(self, reports: list[tuple[str, bytes]]) -> WarmConversion:
+        """The reports' conversion, under way in a thread."""
+        return WarmConversion(self, reports)
+
     def convert(self, reports: list[tuple[str, bytes]]) -> list[bytes]:
         """Each report's PDF, in order, converted by the running office (restarted once if it stopped)."""
         if not self.alive():
@@ -298,6 +264,7 @@ class WarmOffice:
         if self._server is not None:
             _kill_group(self._server)
         self._pipe_path().unlink(missing_ok=True)
+        remove_pipes(self.profile)
 
     def stop(self) -> None:
         """Stop the office and remove its profile."""

@@ -78,12 +78,34 @@ def _open_all(paths: list[Path]) -> list:
         try:
             # From bytes: the pack reads its parts' streams when it is saved, after
             # the part's file may have been replaced.
-            sources.append(pikepdf.open(io.BytesIO(Path(path).read_bytes())))
+            source = pikepdf.open(io.BytesIO(Path(path).read_bytes()))
+            _name_single_filters(source)
+            sources.append(source)
         except (OSError, pikepdf.PdfError) as error:
             problems.append(Problem(str(path), f"cannot be read as a PDF for the agenda pack: {error}"))
     if problems:
         raise RenderError(problems)
     return sources
+
+
+def _name_single_filters(source) -> None:
+    """``/Filter [/FlateDecode]`` (as reportlab writes it) said as ``/Filter /FlateDecode``.
+
+    qpdf copies a stream already Flate-compressed as it is, but only when its
+    filter is the name: an array of that one filter it inflates and deflates
+    again, to the same data (the same zlib at the same level), which was three
+    quarters of the merge's time (the scorecard's charts). Named, the data is
+    copied; what changes in the pack is the order of /Filter and /Length in
+    those streams' dictionaries (tests/test_merge_speed.py compares every object).
+    """
+    from pikepdf import Array, Name, Stream
+
+    for thing in source.objects:
+        if not isinstance(thing, Stream) or thing.get("/DecodeParms") is not None:
+            continue  # filter parameters are left for qpdf to apply, as before
+        filters = thing.get("/Filter")
+        if isinstance(filters, Array) and len(filters) == 1 and filters[0] == Name.FlateDecode:
+            thing.Filter = Name.FlateDecode
 
 
 # --- bookmarks -------------------------------------------------------------------------

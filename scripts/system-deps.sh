@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages reportgen needs when they are missing.
 # As root it uses apt-get; otherwise it says what to run and carries on
-# (reportgen still builds everything but the LibreOffice agenda pack).
+# (reportgen still builds everything but the LibreOffice agenda pack, and makes the pack
+# without python3-uno, only more slowly).
 set -u
 missing=()
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
+# LibreOffice's Python bridge: a build then starts LibreOffice first and converts the cover
+# over UNO (reportgen/unooffice.py); without it the cover is converted the slower, cold way.
+/usr/bin/python3 -c "import uno" >/dev/null 2>&1 || missing+=(python3-uno)
 fc-list 2>/dev/null | grep -qi "Liberation Sans" || missing+=(fonts-liberation)
 fc-list 2>/dev/null | grep -qi "DejaVu Sans" || missing+=(fonts-dejavu-core)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)

@@ -102,8 +102,8 @@ def soffice_pids(reportgen_pid: int) -> list[int]:
             command = (proc / "cmdline").read_bytes().split(b"\0")
         except (OSError, ValueError):
             continue
-        if command and command[0].endswith(b"soffice.bin") and any(
-                f"reportgen-warm-{reportgen_pid}-".encode() in part for part in command):
+        if command and command[0].endswith(b"soffice.bin") and any(  # driven over UNO, or handed conversions
+                f"reportgen-{kind}-{reportgen_pid}-".encode() in part for part in command for kind in ("uno", "warm")):
             pids.append(int(proc.name))
     return pids
 
