@@ -57,7 +57,8 @@ class _Forked:
     def __init__(self, fn, *args):
         context = _fork_context()
         self._pipe, sender = context.Pipe(duplex=False)
-        self._process = context.Process(target=_send_result, args=(sender, fn, args), daemon=True)
+        self._process = context.Process(target=_in_child, args=(self._pipe, _send_result, sender, fn, args),
+                                        daemon=True)
         self._process.start()
         sender.close()
 
@@ -79,6 +80,14 @@ class _Forked:
             self._process.kill()
         self._process.join()
         self._pipe.close()
+
+
+def _in_child(parents_end, work, *args) -> None:
+    # The fork copied this process's end of the pipe too: closed here, so that when this
+    # process dies (even by SIGKILL) the child's recv() sees the end and its send() fails,
+    # rather than waiting on a pipe only it still holds.
+    parents_end.close()
+    work(*args)
 
 
 _BYTES = "bytes follow"  # a result that is bytes (a PDF) is sent as it is, not pickled
@@ -108,7 +117,8 @@ class _Warm(_Forked):
     def __init__(self, prepare: Callable[[], None]):  # noqa: super().__init__ forks with a job: not wanted
         context = _fork_context()
         self._pipe, child_end = context.Pipe(duplex=True)
-        self._process = context.Process(target=_serve, args=(child_end, prepare), daemon=True)
+        self._process = context.Process(target=_in_child, args=(self._pipe, _serve, child_end, prepare),
+                                        daemon=True)
         self._process.start()
         child_end.close()
 

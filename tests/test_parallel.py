@@ -120,3 +120,26 @@ def test_the_warm_process_draws_the_same_scorecard_as_one_process(tmp_path):
         return (out / MEETING.name / "appendix-a-scorecard.pdf").read_bytes()
 
     assert build("2", tmp_path / "two") == build("1", tmp_path / "one")
+
+
+def test_a_warm_process_ends_when_the_build_is_killed(tmp_path):
+    """SIGKILL gives the build no chance to stop its children: the warm one must see it is gone."""
+    script = ("import os, sys, time; from reportgen import parallel; "
+              "parallel.warm_up(lambda: None); print(parallel._warm._process.pid, flush=True); time.sleep(60)")
+    build = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True,
+                             env={**os.environ, "REPORTGEN_WORKERS": "2"})
+    child = int(build.stdout.readline())
+    assert Path(f"/proc/{child}").exists()
+    build.kill()
+    build.wait()
+    deadline = time.monotonic() + 10
+    while _alive(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(child)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return "\nState:\tZ" not in Path(f"/proc/{pid}/status").read_text()  # a zombie has ended
+    except OSError:
+        return False
