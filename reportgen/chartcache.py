@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -53,22 +53,34 @@ def _usable(folder: Path) -> Path | None:
     return folder if os.access(folder, os.W_OK | os.X_OK) else None
 
 
-@lru_cache(maxsize=1)
-def _matplotlib_version() -> str:
-    # From the package's metadata: a chart found in the cache then never imports matplotlib.
+PACKAGE = Path(__file__).resolve().parent  # reportgen/
+
+
+@lru_cache(maxsize=None)
+def package_version(name: str) -> str:
+    """A package's version from its metadata, without importing it (a kept chart never loads
+    matplotlib); "absent" when it is not installed."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:
-        return version("matplotlib")
-    except PackageNotFoundError:  # pragma: no cover - matplotlib is a dependency
-        import matplotlib
+        return version(name)
+    except PackageNotFoundError:
+        return "absent"
 
-        return matplotlib.__version__
+
+def source_digest(paths: Iterable[Path | str]) -> str:
+    """The sha256 of reportgen modules' names and sources: an edit to any of them is a new key."""
+    digest = hashlib.sha256()
+    for path in paths:
+        path = Path(path).resolve()
+        digest.update(path.relative_to(PACKAGE).as_posix().encode("utf-8") + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def chart_key(kind: str, style_version: int, **parts) -> str:
     """The sha256 of a chart's kind, its parts (JSON-able) and the versions that draw it."""
-    text = json.dumps({"kind": kind, "style": style_version, "matplotlib": _matplotlib_version(), **parts},
+    text = json.dumps({"kind": kind, "style": style_version, "matplotlib": package_version("matplotlib"), **parts},
                       sort_keys=True, separators=(",", ":"), allow_nan=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -45,12 +45,6 @@ def _warn(args: argparse.Namespace) -> Callable[[str], None]:
     return lambda message: None if args.quiet else print(message, file=sys.stderr)
 
 
-def _ready_to_draw() -> None:
-    from .render.scorecard_pdf import register_fonts
-
-    register_fonts()
-
-
 def _early_office(args: argparse.Namespace):
     if args.no_pack:
         return contextlib.nullcontext()  # and no import of LibreOffice's modules (50 ms)
@@ -62,12 +56,12 @@ def _early_office(args: argparse.Namespace):
 def _build(args: argparse.Namespace) -> int:
     if args.watch:
         return _watch(args)
-    from .parallel import cool_down, warm_up
+    from .parallel import Named, cool_down, warm_up
 
     if len(args.meetings) == 1:
         # Before importing the build: the scorecard's process loads reportlab and its
         # fonts while this one loads the meeting (several meetings use a pool instead).
-        warm_up(_ready_to_draw)
+        warm_up(Named("reportgen.render.scorecard_pdf", "register_fonts"))
     try:
         # LibreOffice starts before the heavy imports, so that its start-up runs beside the whole build.
         with _early_office(args) as office:

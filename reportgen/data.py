@@ -14,7 +14,7 @@ from .load.contract import (
     INDICATOR_COLUMNS, MORE_INDICATOR_COLUMNS, VALUE_COLUMNS, check_columns, ids_on_bad_rows,
     load_indicators, load_observations, parse_number,
 )
-from .load.sources import LAYOUTS, Options, read_tables
+from .load.sources import LAYOUTS, WORKBOOKS, Options, read_tables
 from .load.tables import Collector, no_cycle_collection
 from .model import Dataset, Indicator, Observation
 
@@ -34,9 +34,6 @@ def load_dataset(path: Path | str, *, sheet: str | None = None, header_row: int 
         if path.suffix.lower() in WORKBOOKS and path.is_file():
             return _kept(path, options)
         return _load(path, options)
-
-
-WORKBOOKS = (".xlsx", ".xlsm")
 
 
 def _kept(path: Path, options: Options) -> Dataset:

@@ -55,12 +55,15 @@ class _Forked:
     """
 
     def __init__(self, fn, *args):
+        self._fork(_send_result, fn, args)
+
+    def _fork(self, work, *args, duplex: bool = False) -> None:
+        """Start ``work(child's end of the pipe, *args)`` in a forked child; keep this end."""
         context = _fork_context()
-        self._pipe, sender = context.Pipe(duplex=False)
-        self._process = context.Process(target=_in_child, args=(self._pipe, _send_result, sender, fn, args),
-                                        daemon=True)
+        self._pipe, child_end = context.Pipe(duplex=duplex)
+        self._process = context.Process(target=_in_child, args=(self._pipe, work, child_end, *args), daemon=True)
         self._process.start()
-        sender.close()
+        child_end.close()
 
     def result(self):
         try:
@@ -114,13 +117,8 @@ def _send_result(sender, fn, args) -> None:
 class _Warm(_Forked):
     """A child forked early, which runs ``prepare`` (its imports) and then waits for one job."""
 
-    def __init__(self, prepare: Callable[[], None]):  # noqa: super().__init__ forks with a job: not wanted
-        context = _fork_context()
-        self._pipe, child_end = context.Pipe(duplex=True)
-        self._process = context.Process(target=_in_child, args=(self._pipe, _serve, child_end, prepare),
-                                        daemon=True)
-        self._process.start()
-        child_end.close()
+    def __init__(self, prepare: Callable[[], None]):  # not super().__init__: that forks with a job
+        self._fork(_serve, prepare, duplex=True)
 
     def give(self, fn, args) -> bool:
         """Hand over the job; False when the child is gone (the caller then forks afresh)."""

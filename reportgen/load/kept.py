@@ -21,30 +21,16 @@ import pickle
 import sys
 from collections.abc import Callable
 from functools import lru_cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from ..chartcache import cached
+from ..chartcache import PACKAGE, cached, package_version, source_digest
 from ..model import Dataset
-
-PACKAGE = Path(__file__).resolve().parent.parent  # reportgen/
 
 
 @lru_cache(maxsize=1)
 def code_version() -> str:
     """The sha256 of every module of reportgen: any edit to the code is a new key."""
-    digest = hashlib.sha256()
-    for source in sorted(PACKAGE.rglob("*.py")):
-        digest.update(source.relative_to(PACKAGE).as_posix().encode())
-        digest.update(source.read_bytes())
-    return digest.hexdigest()
-
-
-def _version(package: str) -> str:
-    try:
-        return version(package)
-    except PackageNotFoundError:
-        return "absent"
+    return source_digest(sorted(PACKAGE.rglob("*.py")))
 
 
 def dataset_key(path: Path, options) -> str:
@@ -52,7 +38,7 @@ def dataset_key(path: Path, options) -> str:
     parts = {
         "workbook": hashlib.sha256(path.read_bytes()).hexdigest(), "name": str(path),
         "sheet": options.sheet, "header_row": options.header_row, "layout": options.layout,
-        "python": sys.version, "openpyxl": _version("openpyxl"), "pandas": _version("pandas"),
+        "python": sys.version, "openpyxl": package_version("openpyxl"), "pandas": package_version("pandas"),
         "reportgen": code_version(),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()

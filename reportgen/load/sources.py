@@ -11,6 +11,7 @@ from .tables import Collector, Table, normalise
 from .wide import WideSheet, find_header
 
 LAYOUTS = ("auto", "long", "wide")
+WORKBOOKS = (".xlsx", ".xlsm")  # what is read as an Excel workbook
 SHEETS = ("indicators", "values")
 
 
@@ -27,7 +28,7 @@ def read_tables(path: Path, options: Options, collector: Collector) -> dict[str,
     label = str(path)
     if path.is_dir():
         return _folder(path, collector)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+    if path.suffix.lower() in WORKBOOKS:
         if path.is_file():
             return _workbook(path, label, options, collector)
         collector.file(label, "workbook not found")

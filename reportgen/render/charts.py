@@ -15,12 +15,10 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import io
 import struct
 import zlib
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -310,11 +308,9 @@ def _frame_y(ax, ys: Sequence[float], *levels: float, room_below: bool = False) 
 def _code_version() -> str:
     """The sha256 of the code that draws a chart and words its numbers: an edit is a new look."""
     from .. import formatting
+    from ..chartcache import source_digest
 
-    digest = hashlib.sha256()
-    for source in (__file__, formatting.__file__):
-        digest.update(Path(source).read_bytes())
-    return digest.hexdigest()
+    return source_digest((__file__, formatting.__file__))
 
 
 # --- placeholders, for `reportgen check` ----------------------------------------------------------

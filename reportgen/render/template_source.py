@@ -70,16 +70,9 @@ class TemplateSource:
 
 @lru_cache(maxsize=1)
 def _versions() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
     here = Path(__file__).parent
-    code = hashlib.sha256(b"".join((here / name).read_bytes() for name in _CODE)).hexdigest()
-    found = []
-    for name in PACKAGES:
-        try:
-            found.append(f"{name}={version(name)}")
-        except PackageNotFoundError:  # pragma: no cover - all four are dependencies
-            found.append(f"{name}=?")
+    code = chartcache.source_digest(here / name for name in _CODE)
+    found = [f"{name}={chartcache.package_version(name)}" for name in PACKAGES]
     return json.dumps([SOURCE_VERSION, code, CONTEXT_NAMES, found])
 
 
