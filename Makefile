@@ -12,6 +12,7 @@ demo: setup
 	$(BIN)/reportgen build $(MEETINGS) -o $(OUT)
 
 test: setup
+	@bash scripts/system-deps.sh --tests
 	$(BIN)/python -m pytest -q
 
 bench: setup

@@ -10,16 +10,18 @@ while slows both.
 1. the floor;
 2. every sample meeting in data/: ``build --no-pack`` (target <= 1.0 x floor), ``build``
    with the agenda pack (<= 1.5 x), ``check`` (<= 0.3 x) and ``score`` (reported only);
-   each after one run not counted, so that charts, a workbook's data and LibreOffice's
-   profile are kept, as in the edit-build loop; and ``build --no-pack`` with nothing kept
-   (a first build, reported only). The bench keeps them in a cache folder of its own;
+   each after one run not counted, so that charts, a workbook's data, the scorecard and
+   LibreOffice's profile are kept, as in the edit-build loop; and ``build --no-pack`` with
+   nothing kept (a first build, reported only). The bench keeps them in a cache folder of its own;
 3. loading 100,000 value rows (1,000 indicators x 100 months, long CSV) in-process with
    ``load_dataset`` in a fresh process (< 1 s, the median), and the same data as an .xlsx,
    read afresh and kept from an earlier read (reported only);
 4. generated meetings of 50, 500 and 5,000 indicators, with and without the pack: the
    5,000 / 500 ratio of the whole build (<= 12 x), the peak memory at 5,000 (< 400 MB), and
-   the scorecard alone in-process;
-5. ten meetings in one ``reportgen build`` call against one meeting (<= 4 x), and
+   the scorecard alone in-process; every one of these builds lays its scorecard out (none
+   kept), so that they measure the work;
+5. ten meetings in one ``reportgen build`` call against one meeting (<= 4 x), as in the
+   edit-build loop, and with every scorecard laid out (reported only); and
    LibreOffice alone converting the Kent report (what the pack step costs at least);
 6. ``python -X importtime`` of ``check`` and ``score`` on each sample: which of the heavy
    packages (pandas, matplotlib, reportlab, docxtpl, openpyxl, pikepdf) each command
@@ -64,8 +66,10 @@ FLOOR = [sys.executable, "-c", "import docxtpl, reportlab.platypus, pandas, matp
 HEAVY = ("pandas", "matplotlib", "reportlab", "docxtpl", "openpyxl", "pikepdf")
 LOAD_SHAPE = (1000, 100)  # indicators x months: 100,000 value rows
 FINDINGS = (0, 1)  # check exits 1 when it finds warnings: a result, not a failure
-# A first build: no chart drawn before, no workbook read before.
-COLD = ["env", "REPORTGEN_CHART_CACHE=off", "REPORTGEN_DATA_CACHE=off"]
+# A first build: no chart drawn before, no workbook read or scorecard laid out before.
+COLD = ["env", "REPORTGEN_CHART_CACHE=off", "REPORTGEN_DATA_CACHE=off", "REPORTGEN_SCORECARD_CACHE=off"]
+# The size rows measure the work itself: each build lays its scorecard out (none is kept).
+LAID_OUT = ["env", "REPORTGEN_SCORECARD_CACHE=off"]
 
 # In a fresh process: load the data ``runs`` times after one warm-up, print the wall seconds.
 LOAD_PROBE = """\
@@ -266,8 +270,9 @@ def measure_sizes(results: Results, work: Path, out: Path, sizes: list[int], big
         for with_pack in ((False, True) if pack else (False,)):
             flag = [] if with_pack else ["--no-pack"]
             label = "with the pack" if with_pack else "--no-pack"
-            seconds, _, peak = results.paired(f"build {n:,} indicators {label}",
-                                              [REPORTGEN, "build", str(folder), "-o", str(out), *flag, "-q"], runs)
+            seconds, _, peak = results.paired(f"build {n:,} indicators {label}, scorecard laid out",
+                                              [*LAID_OUT, REPORTGEN, "build", str(folder), "-o", str(out), *flag, "-q"],
+                                              runs)
             whole[n, with_pack] = (seconds, peak)
         meeting, _ = load_meeting(folder)
         scores = score_dataset(load_dataset(folder), meeting.period)
@@ -297,6 +302,11 @@ def measure_ten(results: Results, work: Path, out: Path, pack: bool) -> None:
     ten = results.process("build 10 meetings in one call --no-pack",
                           [REPORTGEN, "build", *copies, "-o", str(out), "--no-pack", "-q"])
     results.target("ten meetings in one call / one meeting", ten / one, 4, "x")
+    one = results.process("build kent-scs-2017-06 --no-pack, scorecard laid out (for the ten)",
+                          [*LAID_OUT, REPORTGEN, "build", str(KENT), "-o", str(out), "--no-pack", "-q"])
+    ten = results.process("build 10 meetings in one call --no-pack, scorecards laid out",
+                          [*LAID_OUT, REPORTGEN, "build", *copies, "-o", str(out), "--no-pack", "-q"])
+    results.target("ten meetings in one call / one meeting, scorecards laid out", ten / one, None, "x")
     if pack:
         profile = (work / "lo-profile").as_uri()
         results.process("LibreOffice alone: soffice --convert-to pdf report.docx (Kent)",

@@ -103,7 +103,7 @@ def _unused_overrides(meeting: Meeting, boilerplate: Boilerplate) -> list[str]:
 
 # Named, not imported: the process drawing the scorecard loads reportlab itself (see
 # cli.py's warm_up), while this one gets on with the cover report.
-_render_scorecard = Named("reportgen.render.scorecard_pdf", "render_scorecard")
+_render_scorecard = Named("reportgen.render.scorecard_kept", "kept_scorecard")
 
 
 def _render_html(*args) -> bytes:

@@ -13,12 +13,16 @@ file cannot be read, the chart is drawn as if there were no cache, and
 forked workers and builds side by side can share it.
 
 The same store keeps other kinds of things (KINDS), each in its own folder
-with its own switch: workbooks' Datasets (load/kept.py) and templates' Jinja
-source (render/template_source.py).
+with its own switch: workbooks' Datasets (load/kept.py), templates' Jinja
+source (render/template_source.py) and laid-out scorecards
+(render/scorecard_kept.py). A kind with a size in BOUNDS is kept to it: a file
+read is marked as used, and writing one removes the least recently used
+beyond the bound (a 5,000-indicator scorecard is 40 MB).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -31,7 +35,9 @@ from .atomic import atomic_write_bytes
 MAGIC = b"reportgen-chart sha256="
 SUBFOLDER = ("reportgen", "charts")
 # Each kind of thing kept: its folder under reportgen/ and the variable that turns it off.
-KINDS = {"charts": "REPORTGEN_CHART_CACHE", "data": "REPORTGEN_DATA_CACHE", "templates": "REPORTGEN_TEMPLATE_CACHE"}
+KINDS = {"charts": "REPORTGEN_CHART_CACHE", "data": "REPORTGEN_DATA_CACHE", "templates": "REPORTGEN_TEMPLATE_CACHE",
+         "scorecards": "REPORTGEN_SCORECARD_CACHE"}
+BOUNDS = {"scorecards": 256 * 2**20}  # bytes a kind's folder may hold
 
 
 def cache_dir(kind: str = "charts") -> Path | None:
@@ -66,6 +72,12 @@ def package_version(name: str) -> str:
         return version(name)
     except PackageNotFoundError:
         return "absent"
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """The sha256 of every module of reportgen: any edit to the code is a new key."""
+    return source_digest(sorted(PACKAGE.rglob("*.py")))
 
 
 def source_digest(paths: Iterable[Path | str]) -> str:
@@ -107,7 +119,11 @@ def _path(key: str, suffix: str, kind: str) -> Path | None:
 def read(key: str, suffix: str, kind: str) -> bytes | None:
     """What is filed under ``key`` in ``kind``'s folder, if it is there and whole; else None."""
     path = _path(key, suffix, kind)
-    return _read(path) if path is not None else None
+    found = _read(path) if path is not None else None
+    if found is not None and kind in BOUNDS:
+        with contextlib.suppress(OSError):
+            os.utime(path)  # used: the last to go when the folder is over its bound
+    return found
 
 
 def write(key: str, suffix: str, data: bytes, kind: str) -> None:
@@ -118,7 +134,26 @@ def write(key: str, suffix: str, data: bytes, kind: str) -> None:
     try:
         atomic_write_bytes(path, MAGIC + hashlib.sha256(data).hexdigest().encode("ascii") + b"\n" + data)
     except OSError:
-        pass  # a full disk or a read-only cache costs the work again next time, never the build
+        return  # a full disk or a read-only cache costs the work again next time, never the build
+    if kind in BOUNDS:
+        _bound(path.parent, BOUNDS[kind], keep=path)
+
+
+def _bound(folder: Path, limit: int, keep: Path) -> None:
+    """Remove the least recently used files of ``folder`` until it holds ``limit`` bytes (``keep`` stays)."""
+    files = []
+    for entry in os.scandir(folder):
+        with contextlib.suppress(OSError):
+            if entry.is_file() and not entry.name.startswith("."):  # not another writer's temporary file
+                files.append((entry.stat().st_mtime_ns, entry.stat().st_size, Path(entry.path)))
+    total = sum(size for _, size, _ in files)
+    for _, size, path in sorted(files):
+        if total <= limit:
+            break
+        if path != keep:
+            with contextlib.suppress(OSError):
+                path.unlink()
+                total -= size
 
 
 def cached(key: str, suffix: str, draw: Callable[[], bytes], kind: str = "charts") -> bytes:

@@ -20,17 +20,10 @@ import json
 import pickle
 import sys
 from collections.abc import Callable
-from functools import lru_cache
 from pathlib import Path
 
-from ..chartcache import PACKAGE, cached, package_version, source_digest
+from ..chartcache import cached, code_version, package_version
 from ..model import Dataset
-
-
-@lru_cache(maxsize=1)
-def code_version() -> str:
-    """The sha256 of every module of reportgen: any edit to the code is a new key."""
-    return source_digest(sorted(PACKAGE.rglob("*.py")))
 
 
 def dataset_key(path: Path, options) -> str:
