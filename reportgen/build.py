@@ -195,7 +195,7 @@ def _prepare(meeting_dir: Path | str, *, parallel: bool, draft: bool, on_cover, 
         html = scorecard = b""
         exports = ()
         if draw:  # while the scorecard is drawn on the other core
-            html = _render_html(report, scores, guidance)
+            html = _render_html(report, scores, guidance, style.settings.forecasts)
             exports = _exports(meeting, scores, report, created)
             scorecard = pending.result()
     quality = [str(p) for p in data_quality_warnings(dataset, meeting.period)]

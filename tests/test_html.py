@@ -422,3 +422,38 @@ def test_a_chart_the_page_cannot_redraw_is_its_png_with_its_alt_text(pages):
     assert img.attrs["alt"] == "What it shows, in words."
     assert img.attrs["src"] == "data:image/png;base64,iVBORw0KGgpmYWtl"
     assert img.parent.find("figcaption").text == "A chart from elsewhere"
+
+
+@pytest.mark.parametrize("mode", ["given-and-derived", "given-only", "none"])
+def test_forecasts_follow_the_house_style_as_in_the_scorecard(pages, mode):
+    from reportgen.render.scorecard_cells import forecast_text, key_text
+
+    built, _ = pages["kent-scs-2017-06"]
+    root = parse(render_html(built.report, built.scores, forecasts=mode))
+    derived = next(s for s in built.scores.measures
+                   if s.forecast and not s.forecast_given and s.indicator.kind == "kpi")
+    red = next(s for s in built.scores.measures if s.status == RED)
+    tables = [t for t in root.iter("table") if t.find("caption").text.startswith("Key performance indicators")]
+    headers = [th.text for t in tables for th in t.find("thead").iter("th")]
+    row = next(r for t in tables for r in t.iter("tr") if r.find("td") and r.find("th").text.startswith(
+        derived.indicator.name))
+    cells = dict(zip([th.text for th in tables[0].find("thead").iter("th")][1:], [td.text for td in row.iter("td")]))
+    exception = next(dl for dl in root.iter("dl") if "exception__figures" in dl.attrs.get("class", "")
+                     and dl is _figures_of(root, red))
+    terms = [dt.text for dt in exception.iter("dt")]
+    key = next(p for p in root.iter("p") if "key" in p.attrs.get("class", "").split())
+    assert key.text == " ".join(key_text(mode).split())
+    if mode == "none":
+        assert "Forecast" not in headers and "Forecast" not in terms
+        return
+    expected = " ".join(forecast_text(derived, mode).split())
+    assert cells["Forecast"] == expected
+    assert expected.endswith("(from status)") if mode == "given-and-derived" else expected == "Not forecast"
+    assert "Forecast" in terms
+
+
+def _figures_of(root: Node, score) -> Node:
+    """The figures list under the exception report's heading for ``score``."""
+    nodes = _in_order(root)
+    heading = next(i for i, n in enumerate(nodes) if n.tag == "h4" and n.text.startswith(f"{score.id}:"))
+    return next(n for n in nodes[heading:] if n.tag == "dl")

@@ -1,6 +1,6 @@
 """The paper as one self-contained web page: the cover report, then the scorecard appendix.
 
-    render_html(report, scores, guidance=()) -> bytes
+    render_html(report, scores, guidance=(), forecasts="given-and-derived") -> bytes
 
 Built from the same composed Report and ScoreSet as report.docx and the
 scorecard PDF. Nothing here rates anything or writes a sentence: the words are
@@ -45,12 +45,13 @@ from .html_parts import Html, Page, attrs, runs_html, slug, summary_list, text
 __all__ = ["render_html"]
 
 
-def render_html(report: model.Report, scores: model.ScoreSet, guidance: Sequence[model.Block] = ()) -> bytes:
-    """The whole paper as UTF-8 HTML bytes."""
+def render_html(report: model.Report, scores: model.ScoreSet, guidance: Sequence[model.Block] = (),
+                forecasts: str = "given-and-derived") -> bytes:
+    """The whole paper as UTF-8 HTML bytes; ``forecasts`` is the house style's (scorecard_cells.FORECAST_MODES)."""
     facts = report.facts
     page = Page(scores)
     cover = _cover(page, report)
-    scorecard = appendix.render(page, facts, scores, guidance)
+    scorecard = appendix.render(page, facts, scores, guidance, forecasts)
     body = "\n".join([*_draft_banner(facts), *_page_header(report), '<main id="main" class="page">',
                       *cover, *scorecard, "</main>", *_footer(report)])
     document = "\n".join([

@@ -33,7 +33,8 @@ def title(facts: model.PaperFacts) -> str:
 
 
 def render(page: Page, facts: model.PaperFacts, scores: model.ScoreSet,
-           guidance: Sequence[model.Block] = ()) -> list[str]:
+           guidance: Sequence[model.Block] = (), forecasts: str = "given-and-derived") -> list[str]:
+    """The scorecard appendix; ``forecasts`` (the house style's) decides the forecasts as in the PDF."""
     ident = page.claim("appendix")
     kpis = [s for s in scores.measures if s.indicator.kind == "kpi"]
     activities = [s for s in scores.measures if s.indicator.kind == "activity"]
@@ -43,11 +44,11 @@ def render(page: Page, facts: model.PaperFacts, scores: model.ScoreSet,
         f'<section class="appendix" aria-labelledby="{ident}">',
         f'<h2 id="{ident}" class="govuk-heading-l">{text(title(facts))}</h2>',
         summary_list(about),
-        *_summary(page, facts, scores),
-        *_grouped(page, "Key performance indicators", kpis, *_kpi_columns(kpis)),
+        *_summary(page, facts, scores, forecasts),
+        *_grouped(page, "Key performance indicators", kpis, *_kpi_columns(kpis, forecasts)),
         *_grouped(page, "Activity indicators", activities, ACTIVITY_HEADER,
                   lambda s: activity_row(s, name=_name, trend=_no_trend)),
-        *_exceptions(page, scores),
+        *_exceptions(page, scores, forecasts),
         *_cohorts(page, scores),
         *_guidance(page, guidance),
         "</section>",
@@ -61,7 +62,7 @@ def _part(page: Page, heading: str, content: list[str]) -> list[str]:
             f'<h3 id="{ident}" class="govuk-heading-m">{text(heading)}</h3>', *content, "</section>"]
 
 
-def _summary(page: Page, facts: model.PaperFacts, scores: model.ScoreSet) -> list[str]:
+def _summary(page: Page, facts: model.PaperFacts, scores: model.ScoreSet, forecasts: str) -> list[str]:
     from .charts import rag_count_chart
 
     counts = scores.summary.status_counts
@@ -78,7 +79,7 @@ def _summary(page: Page, facts: model.PaperFacts, scores: model.ScoreSet) -> lis
                    compact=True),
         page.table("Direction of travel", ("Direction of travel", "Measures"),
                    [(direction_text(d), str(found[d])) for d in directions], numeric=(1,), compact=True),
-        f'<p class="govuk-body-s key">{text(key_text())}</p>',
+        f'<p class="govuk-body-s key">{text(key_text(forecasts))}</p>',
         _group_counts(page, scores.summary),
     ])
 
@@ -107,9 +108,9 @@ def _no_trend(_score) -> str:
     return ""
 
 
-def _kpi_columns(kpis: Sequence[model.Score]) -> tuple[tuple[str, ...], object]:
+def _kpi_columns(kpis: Sequence[model.Score], forecasts: str) -> tuple[tuple[str, ...], object]:
     """The scorecard's KPI columns (Year to date and Out-turn when some indicator has them), and a row maker."""
-    specs = kpi_column_specs(kpis)
+    specs = kpi_column_specs(kpis, forecasts)
     cells = [_name if h == "Indicator" else _no_trend if h.startswith(SPARKLINE) else cell for h, _, cell in specs]
     return tuple(h for h, _, _ in specs), lambda score: [cell(score) for cell in cells]
 
@@ -137,22 +138,23 @@ def _grouped(page: Page, heading: str, scores: Sequence[model.Score], header, ro
     return _part(page, heading, content)
 
 
-def _exceptions(page: Page, scores: model.ScoreSet) -> list[str]:
+def _exceptions(page: Page, scores: model.ScoreSet, forecasts: str) -> list[str]:
     reds = [s for s in scores.measures if s.status == model.RED]
     if not reds:
         return []
     content = []
     for score in reds:
-        content += _exception(page, score)
+        content += _exception(page, score, forecasts)
     return _part(page, "Exception reports", content)
 
 
-def _exception(page: Page, score: model.Score) -> list[str]:
+def _exception(page: Page, score: model.Score, forecasts: str) -> list[str]:
     ind = score.indicator
     sentence = describe_trend(score)
     figures = [("Latest", latest_text(score)), ("Previous", previous_text(score)), ("Status", status_tag(score.status)),
                ("Direction of travel", direction_text(score.direction)), ("Target", target_text(score)),
-               ("Floor", floor_text(score)), ("Forecast", forecast_text(score))]
+               ("Floor", floor_text(score)), ("Forecast", forecast_text(score, forecasts))]
+    figures = figures if forecasts != "none" else figures[:-1]
     about = [("Commentary", score.commentary or NOT_GIVEN), ("Owner", ind.owner or NOT_GIVEN),
              ("Definition", ind.definition or NOT_GIVEN)]
     heading = f"{score.id}: {ind.name}"
