@@ -46,19 +46,25 @@ def merge_pdfs(
     import pikepdf  # only a pack needs it
 
     sources = _open_all([path for _, path in parts])
-    pack = pikepdf.new()
+    base = _base_part(sources)
+    pack = sources[base] if base is not None else pikepdf.new()
     tree = StructTree(pack, language)
+    owns = [list(source.pages) for source in sources]  # the base's, before others join it
+    bookmarks, first = [], 0
+    for index, ((part_title, path), source, own) in enumerate(zip(parts, sources, owns)):
+        try:
+            pages = own if index == base else _place(pack, own, first)
+            tree.add(source, pages, part_title)
+            bookmarks.append(_bookmark(source, own, pages, first, part_title))
+        except (pikepdf.PdfError, ValueError, TypeError, KeyError, AttributeError, IndexError) as error:
+            # A file that opens can still hold a damaged page tree, outline or tags.
+            message = f"cannot be merged into the agenda pack, its PDF structure is damaged: {error}"
+            raise RenderError([Problem(str(path), message)]) from None
+        first += len(pages)
+    if base is not None:
+        _as_new(pack)
     with pack.open_outline() as outline:
-        for (part_title, path), source in zip(parts, sources):
-            first = len(pack.pages)
-            try:
-                pack.pages.extend(source.pages)
-                tree.add(source, pack.pages[first:], part_title)
-                outline.root.append(_bookmark(pack, source, first, part_title))
-            except (pikepdf.PdfError, ValueError, TypeError, KeyError, AttributeError, IndexError) as error:
-                # A file that opens can still hold a damaged page tree, outline or tags.
-                message = f"cannot be merged into the agenda pack, its PDF structure is damaged: {error}"
-                raise RenderError([Problem(str(path), message)]) from None
+        outline.root[:] = bookmarks
     tagged = tree.finish()
     _set_document_facts(pack, title=title, author=author, subject=subject, language=language,
                         created=created, pdfua=tagged)
@@ -69,6 +75,46 @@ def merge_pdfs(
         min_version=max(source.pdf_version for source in sources),
         object_stream_mode=pikepdf.ObjectStreamMode.generate))
     return len(pack.pages)
+
+
+def _base_part(sources: list) -> int | None:
+    """The part the others are merged into: the one with most objects (the scorecard).
+
+    Copying a part into a new PDF holds it twice while both live: at 5,000
+    indicators the scorecard has a structure element per table cell, over
+    100,000, and copying them took 300 MB and 1.5 s. Merged into, it is not
+    copied at all; the other parts (the cover: a few pages) are copied into it.
+    None when there is one part: it is then still copied, so that nothing of
+    its own (its catalog's other entries) comes with it.
+    """
+    if len(sources) < 2:
+        return None
+    sizes = [len(source.objects) for source in sources]
+    return sizes.index(max(sizes))
+
+
+def _place(pack, pages: list, first: int) -> list:
+    """Copy a part's pages into the pack from page ``first`` on; return them as placed there.
+
+    Parts before the base go in ahead of its pages, those after it at the end.
+    """
+    for offset, page in enumerate(pages):
+        pack.pages.insert(first + offset, page)
+    return list(pack.pages[first:first + len(pages)])
+
+
+def _as_new(pack) -> None:
+    """The base part's catalog and trailer cut down to its pages, as in a new PDF.
+
+    Its tags, bookmarks and named destinations have been carried into the
+    pack's own, its facts are replaced, and its file identifier must go: qpdf
+    keeps the first half of an /ID it finds, which would then not come from
+    the pack's content.
+    """
+    for owner, kept in ((pack.Root, ("/Type", "/Pages")), (pack.trailer, ("/Root", "/Size"))):
+        for key in list(owner.keys()):
+            if key not in kept:
+                del owner[key]
 
 
 def _open_all(paths: list[Path]) -> list:
@@ -112,30 +158,32 @@ def _name_single_filters(source) -> None:
 # --- bookmarks -------------------------------------------------------------------------
 
 
-def _bookmark(pack, source, first: int, title: str):
+def _bookmark(source, own: list, placed: list, first: int, title: str):
     """The part's bookmark, at its first page, with the part's own bookmarks under it."""
     from pikepdf import OutlineItem
 
     item = OutlineItem(title, first)
-    pages = {page.obj.objgen: index for index, page in enumerate(source.pages)}
-    with source.open_outline(strict=False) as theirs:
-        item.children.extend(_copy_outline(pack, source, theirs.root, pages, first))
+    # Each of the part's pages and where it is in the pack (the same page when the part is the base).
+    targets = {page.obj.objgen: there.obj for page, there in zip(own, placed)}
+    if source.Root.get("/Outlines") is not None:
+        with source.open_outline(strict=False) as theirs:
+            item.children.extend(_copy_outline(source, theirs.root, targets, first))
     return item
 
 
-def _copy_outline(pack, source, items, pages: dict, first: int) -> list:
+def _copy_outline(source, items, targets: dict, first: int) -> list:
     from pikepdf import OutlineItem
 
     copied = []
     for item in items:
-        new = OutlineItem(item.title, _destination(pack, source, item, pages, first))
+        new = OutlineItem(item.title, _destination(source, item, targets, first))
         new.is_closed = item.is_closed
-        new.children.extend(_copy_outline(pack, source, item.children, pages, first))
+        new.children.extend(_copy_outline(source, item.children, targets, first))
         copied.append(new)
     return copied
 
 
-def _destination(pack, source, item, pages: dict, first: int):
+def _destination(source, item, targets: dict, first: int):
     """The item's destination as [page view...] in the pack; the part's first page if it has none."""
     from pikepdf import Array, Dictionary, Name, String
 
@@ -149,10 +197,10 @@ def _destination(pack, source, item, pages: dict, first: int):
     if not isinstance(target, Array) or len(target) == 0:
         return first
     page = target[0]
-    index = pages.get(page.objgen) if isinstance(page, Dictionary) else None
-    if index is None:
+    placed = targets.get(page.objgen) if isinstance(page, Dictionary) else None
+    if placed is None:
         return first
-    return Array([pack.pages[first + index].obj, *list(target)[1:]])
+    return Array([placed, *list(target)[1:]])
 
 
 def _named_destination(source, name):

@@ -40,14 +40,19 @@ class StructTree:
         self.tagged: list[bool] = []
 
     def add(self, source, pages, title: str) -> None:
-        """Add one part's tree; ``pages`` are its pages as copied into the pack."""
+        """Add one part's tree; ``pages`` are its pages as placed in the pack.
+
+        ``source`` may be the pack itself (the part the others are merged into):
+        its tree is then taken over where it is, not copied.
+        """
         tree = source.Root.get("/StructTreeRoot")
         if tree is None or tree.get("/K") is None:
             self.tagged.append(False)
             _drop_struct_parents(pages)
             return
         self.tagged.append(True)
-        tree = self.pack.copy_foreign(tree)  # pages are already copied: /Pg finds the pack's pages
+        if source is not self.pack:  # the part merged into (merge.py's base) is in place already
+            tree = self.pack.copy_foreign(tree)  # pages are already copied: /Pg finds the pack's pages
         offset = self.next_key
         entries = list(tree_entries(tree.get("/ParentTree"), "/Nums"))
         self.parents += [(int(key) + offset, value) for key, value in entries]
