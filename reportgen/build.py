@@ -32,7 +32,7 @@ from .meeting import Meeting, display_path, load_meeting
 from .model import RED, Block, Report, ScoreSet
 from .pack import build_date, manifest, manifest_bytes
 from .quality import data_quality_warnings
-from .parallel import Named, beside, workers
+from .parallel import Named, apart, beside, workers
 from .scoring import score_dataset
 
 if TYPE_CHECKING:
@@ -265,14 +265,17 @@ def _pack_parts(item: Built, stage: Path, cover_pdf: Path) -> list[tuple[str, Pa
     return parts
 
 
-def _write_pack(item: Built, stage: Path, cover_pdf: Path) -> None:
-    from .merge import merge_pdfs
+# Named, not imported: the merge runs in the process cli.py stood by at start-up (pikepdf
+# loaded there), away from this one's loaded data and reports (300 MB at 5,000 indicators).
+_merge_pdfs = Named("reportgen.merge", "merge_pdfs")
 
+
+def _write_pack(item: Built, stage: Path, cover_pdf: Path) -> None:
     facts = item.report.facts
-    merge_pdfs(_pack_parts(item, stage, cover_pdf), stage / PACK_NAME,
-               title=f"{facts.committee}, {facts.meeting_date:%-d %B %Y}: {facts.title}",
-               author=facts.author, subject=f"Agenda pack: {facts.title}, {facts.period_label}",
-               language=facts.language, created=item.created)
+    merge = partial(_merge_pdfs, title=f"{facts.committee}, {facts.meeting_date:%-d %B %Y}: {facts.title}",
+                    author=facts.author, subject=f"Agenda pack: {facts.title}, {facts.period_label}",
+                    language=facts.language, created=item.created)
+    apart(merge, _pack_parts(item, stage, cover_pdf), stage / PACK_NAME)
 
 
 def _manifest(item: Built, stage: Path) -> bytes:

@@ -56,8 +56,12 @@ def _early_office(args: argparse.Namespace):
 def _build(args: argparse.Namespace) -> int:
     if args.watch:
         return _watch(args)
-    from .parallel import Named, cool_down, warm_up
+    from .parallel import Named, cool_down, stand_by, stand_down, warm_up
 
+    if not args.no_pack:
+        # The merge's process, forked while this one is small: merging a 5,000-indicator pack
+        # takes 250 MB, which in this process would come on top of the build's 300.
+        stand_by(Named("reportgen.merge", "ready"))
     if len(args.meetings) == 1:
         # Before importing the build: the scorecard's process loads reportlab and its
         # fonts while this one loads the meeting (several meetings use a pool instead).
@@ -72,6 +76,7 @@ def _build(args: argparse.Namespace) -> int:
                           draft=args.draft, progress=_progress(args), warn=_warn(args), office=office)
     finally:
         cool_down()
+        stand_down()
     if not args.quiet:
         for item in built:
             print(_summary_line(item, args.output))

@@ -24,6 +24,11 @@ from .errors import Problem, RenderError
 from .structtree import StructTree, tree_entries
 
 
+def ready() -> None:
+    """Load pikepdf before the merge is wanted (in the process that will merge, cli.py)."""
+    import pikepdf  # noqa: F401
+
+
 def merge_pdfs(
     parts: list[tuple[str, Path]],
     out: Path,

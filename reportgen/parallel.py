@@ -54,6 +54,8 @@ class _Forked:
     tens of megabytes); only the result comes back through the pipe.
     """
 
+    doing = "drawing the scorecard"  # what the process is for, to say when it ends without a result
+
     def __init__(self, fn, *args):
         self._fork(_send_result, fn, args)
 
@@ -67,13 +69,17 @@ class _Forked:
 
     def result(self):
         try:
+            return self._receive()
+        finally:
+            self.stop()
+
+    def _receive(self):
+        try:
             ok, value = self._pipe.recv()
             if ok == _BYTES:
                 ok, value = True, self._pipe.recv_bytes()
         except EOFError:
-            raise RenderError("the process drawing the scorecard ended without a result") from None
-        finally:
-            self.stop()
+            raise Ended(f"the process {self.doing} ended without a result") from None
         if ok:
             return value
         raise value
@@ -93,10 +99,21 @@ def _in_child(parents_end, work, *args) -> None:
     work(*args)
 
 
+class Ended(RenderError):
+    """The process died (killed, out of memory) before it sent its result."""
+
+
 _BYTES = "bytes follow"  # a result that is bytes (a PDF) is sent as it is, not pickled
 
 
 def _send_result(sender, fn, args) -> None:
+    try:
+        _send_outcome(sender, fn, args)
+    finally:
+        sender.close()
+
+
+def _send_outcome(sender, fn, args) -> None:
     try:
         outcome = (True, fn(*args))
     except BaseException as exc:  # sent back to be raised in the parent
@@ -110,8 +127,6 @@ def _send_result(sender, fn, args) -> None:
         sender.send(outcome)
     except Exception as exc:  # an exception that cannot be pickled: keep its words
         sender.send((False, RenderError(f"{type(outcome[1]).__name__}: {outcome[1]} ({exc})")))
-    finally:
-        sender.close()
 
 
 class _Warm(_Forked):
@@ -164,6 +179,85 @@ def _take_warm(fn, args) -> _Warm | None:
     global _warm
     warm, _warm = _warm, None
     return warm if warm is not None and warm.give(fn, args) else None
+
+
+class _Standing(_Warm):
+    """A child forked early that runs ``prepare`` and then does jobs one at a time, until stopped.
+
+    For work that needs much memory of its own but little of this process's:
+    forked while this process is small, it does not count this process's
+    memory in its own (a child forked later would, for every page it shares).
+    """
+
+    doing = "merging the agenda pack"
+
+    def __init__(self, prepare: Callable[[], None]):
+        self._fork(_serve_each, prepare, duplex=True)
+
+    def run(self, fn, args):
+        """fn(*args) there; raises what it raised. Raises _Gone if the process had already ended."""
+        if not self.give(fn, args):
+            raise _Gone
+        return self._receive()
+
+
+class _Gone(Exception):
+    pass
+
+
+def _serve_each(conn, prepare: Callable[[], None]) -> None:
+    try:
+        prepare()
+    except Exception:  # noqa: BLE001 - the job will meet the same problem, and report it
+        pass
+    try:
+        while True:
+            try:
+                job = conn.recv()
+            except EOFError:  # this process is done with it (or has died)
+                return
+            _send_outcome(conn, *job)
+    finally:
+        conn.close()
+
+
+_standing: _Standing | None = None
+
+
+def stand_by(prepare: Callable[[], None]) -> None:
+    """Fork, now, a process for ``apart`` jobs, while this one is still small; ``prepare`` runs there.
+
+    Not only on two cores: what it is for is memory, not speed.
+    """
+    global _standing
+    if _standing is None:
+        _standing = _Standing(prepare)
+
+
+def stand_down() -> None:
+    """Stop the process ``stand_by`` started."""
+    global _standing
+    if _standing is not None:
+        _standing.stop()
+        _standing = None
+
+
+def apart(fn, *args):
+    """fn(*args) in the process ``stand_by`` started, or here when there is none (or it has gone).
+
+    An error there is raised here; if that process ends during the job (killed,
+    out of memory) it is a RenderError, and it is not used again.
+    """
+    global _standing
+    if _standing is not None:
+        try:
+            return _standing.run(fn, args)
+        except _Gone:
+            _standing = None
+        except Ended:
+            stand_down()
+            raise
+    return fn(*args)
 
 
 class Named:
