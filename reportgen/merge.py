@@ -7,6 +7,11 @@ with no tags (no StructTreeRoot) is left out of the tree: its pages keep their
 content untagged, rather than being hidden from readers as artifacts, and the
 pack then does not claim PDF/UA in its XMP.
 
+The parts are merged into the largest of them (the scorecard), not copied into
+a new PDF: copying it would hold it twice (see _base_part). Its catalog and
+trailer are then cut down to what a new PDF has, and the pack reads back as a
+merge into a new PDF would (tests/test_merge_base.py).
+
 Everything written comes from the parts and ``created`` (no clock, and an /ID
 derived from the content), so the same parts give the same bytes.
 """
@@ -89,8 +94,7 @@ def _base_part(sources: list) -> int | None:
     indicators the scorecard has a structure element per table cell, over
     100,000, and copying them took 300 MB and 1.5 s. Merged into, it is not
     copied at all; the other parts (the cover: a few pages) are copied into it.
-    None when there is one part: it is then still copied, so that nothing of
-    its own (its catalog's other entries) comes with it.
+    None when there is one part: there is nothing to merge into it.
     """
     if len(sources) < 2:
         return None
@@ -170,9 +174,8 @@ def _bookmark(source, own: list, placed: list, first: int, title: str):
     item = OutlineItem(title, first)
     # Each of the part's pages and where it is in the pack (the same page when the part is the base).
     targets = {page.obj.objgen: there.obj for page, there in zip(own, placed)}
-    if source.Root.get("/Outlines") is not None:
-        with source.open_outline(strict=False) as theirs:
-            item.children.extend(_copy_outline(source, theirs.root, targets, first))
+    with source.open_outline(strict=False) as theirs:
+        item.children.extend(_copy_outline(source, theirs.root, targets, first))
     return item
 
 

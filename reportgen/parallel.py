@@ -227,10 +227,11 @@ _standing: _Standing | None = None
 def stand_by(prepare: Callable[[], None]) -> None:
     """Fork, now, a process for ``apart`` jobs, while this one is still small; ``prepare`` runs there.
 
-    Not only on two cores: what it is for is memory, not speed.
+    On one core too: what it is for is memory, not speed. Not when
+    REPORTGEN_WORKERS=1 asks for one process.
     """
     global _standing
-    if _standing is None:
+    if _standing is None and os.environ.get("REPORTGEN_WORKERS", "").strip() != "1":
         _standing = _Standing(prepare)
 
 

@@ -81,6 +81,8 @@ def read_back(path: Path) -> dict:
             "info": {k: str(v) for k, v in pdf.docinfo.items()},
             "xmp": pdf.Root.Metadata.read_bytes(),
             "trailer": sorted(pdf.trailer.keys()),
+            # Both halves of /ID come from the pack's content (qpdf keeps a first half it finds).
+            "one identifier": bytes(pdf.trailer.ID[0]) == bytes(pdf.trailer.ID[1]),
         }
         if "/StructTreeRoot" in pdf.Root:
             found["tags"] = _tags(pdf.Root.StructTreeRoot, pages)

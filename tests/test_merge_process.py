@@ -43,7 +43,8 @@ def killed(_label: str):
 
 
 @pytest.fixture
-def standing():
+def standing(monkeypatch):
+    monkeypatch.delenv("REPORTGEN_WORKERS", raising=False)
     parallel.stand_by(_prepare)
     yield parallel._standing
     parallel.stand_down()
@@ -84,10 +85,18 @@ def test_without_a_process_stood_by_the_job_runs_here():
     assert parallel.apart(where, "kent")[1] == os.getpid()
 
 
+def test_one_worker_means_no_process_stood_by(monkeypatch):
+    monkeypatch.setenv("REPORTGEN_WORKERS", "1")
+    parallel.stand_by(_prepare)
+    assert parallel._standing is None
+    assert parallel.apart(where, "kent")[1] == os.getpid()
+
+
 def test_the_process_stood_by_ends_when_the_build_is_killed():
     script = ("import time; from reportgen import parallel; parallel.stand_by(lambda: None); "
               "print(parallel._standing._process.pid, flush=True); time.sleep(60)")
-    build = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    env = {k: v for k, v in os.environ.items() if k != "REPORTGEN_WORKERS"}
+    build = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True, env=env)
     child = int(build.stdout.readline())
     build.kill()
     build.wait()
@@ -120,7 +129,9 @@ def _meeting_with_an_appendix(tmp_path: Path, pdf: bytes) -> Path:
 
 def _build(meeting: Path, out: Path, *, setup: str = "") -> subprocess.CompletedProcess:
     script = f"{setup}\nfrom reportgen.cli import main\nraise SystemExit(main(['build', {str(meeting)!r}, '-o', {str(out)!r}]))"
-    return subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    env = {k: v for k, v in os.environ.items() if k != "REPORTGEN_WORKERS"}  # the merge in its own process
+    return subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                          env=env)
 
 
 @needs_soffice
