@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import TemplateSyntaxError, UndefinedError
@@ -47,7 +48,9 @@ def _escape_markdown(value: object) -> object:
     return value
 
 
+@lru_cache(maxsize=1)
 def make_environment() -> BoundedSandbox:
+    """One environment for every paragraph, so that a text used twice (or kept on disk) is compiled once."""
     return make_sandbox(autoescape=False, keep_trailing_newline=True, finalize=_escape_markdown)
 
 
@@ -119,8 +122,7 @@ def fill(text: str, fields: Mapping[str, object], where: str) -> str:
     """Fill ``{{ field }}``s; errors name ``where`` and the line."""
     env = make_environment()
     try:
-        env.check_constructs(text)
-        return render_bounded(env.from_string(text), dict(fields))
+        return render_bounded(env.template(text, checked=True), dict(fields))
     except TemplateSyntaxError as exc:
         raise TemplateError([Problem(where, exc.message or "template syntax error", row=exc.lineno)]) from None
     except UndefinedError as exc:

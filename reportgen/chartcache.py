@@ -14,10 +14,11 @@ forked workers and builds side by side can share it.
 
 The same store keeps other kinds of things (KINDS), each in its own folder
 with its own switch: workbooks' Datasets (load/kept.py), templates' Jinja
-source (render/template_source.py) and laid-out scorecards
-(render/scorecard_kept.py). A kind with a size in BOUNDS is kept to it: a file
-read is marked as used, and writing one removes the least recently used
-beyond the bound (a 5,000-indicator scorecard is 40 MB).
+source (render/template_source.py), laid-out scorecards
+(render/scorecard_kept.py) and compiled Jinja (compiled.py). A kind with a
+size in BOUNDS is kept to it: a file read is marked as used, and writing one
+removes the least recently used beyond the bound (a 5,000-indicator scorecard
+is 40 MB).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ MAGIC = b"reportgen-chart sha256="
 SUBFOLDER = ("reportgen", "charts")
 # Each kind of thing kept: its folder under reportgen/ and the variable that turns it off.
 KINDS = {"charts": "REPORTGEN_CHART_CACHE", "data": "REPORTGEN_DATA_CACHE", "templates": "REPORTGEN_TEMPLATE_CACHE",
-         "scorecards": "REPORTGEN_SCORECARD_CACHE"}
+         "scorecards": "REPORTGEN_SCORECARD_CACHE", "jinja": "REPORTGEN_JINJA_CACHE"}
 BOUNDS = {"scorecards": 256 * 2**20}  # bytes a kind's folder may hold
 
 

@@ -14,6 +14,10 @@ build, whether by mistake or on purpose:
   loop could grow a value on every pass);
 - time: rendering stops after TIME_LIMIT seconds (in the main thread, where a
   timer can interrupt it; every build runs there).
+
+``BoundedSandbox.template`` compiles a source once: kept in memory for the
+process, and on disk between runs (compiled.py), only ever after it passed what
+compiling it checks here.
 """
 
 from __future__ import annotations
@@ -23,8 +27,10 @@ import re
 import signal
 import threading
 
-from jinja2 import StrictUndefined, nodes
+from jinja2 import StrictUndefined, Template, nodes
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
+
+from . import compiled
 
 MAX_INT_BITS = 4096  # about 1,200 digits: more than any figure in a paper
 MAX_ARGUMENT = 1_000_000
@@ -38,6 +44,7 @@ FILTERS = (
 FORBIDDEN = (nodes.Macro, nodes.CallBlock, nodes.FilterBlock, nodes.Block, nodes.Include, nodes.Import,
              nodes.FromImport, nodes.Extends)
 _WIDE_FORMAT = re.compile(r"%[-+ #0]*(\d{7,}|\*)")
+KEPT_IN_MEMORY = 1024  # compiled sources an environment keeps (a long --watch edits many)
 
 
 class LimitExceeded(SecurityError):
@@ -58,6 +65,8 @@ class BoundedSandbox(SandboxedEnvironment):
         super().__init__(undefined=StrictUndefined, **options)
         self.filters = {name: self.filters[name] for name in FILTERS if name in self.filters}
         self.globals = {"range": self.globals["range"]}
+        self._compiled: dict[tuple[str, bool], Template] = {}
+        self._signature = ""
 
     def call_binop(self, context, operator, left, right):
         if operator == "**" and isinstance(left, int) and isinstance(right, int) and right > 0:
@@ -83,8 +92,33 @@ class BoundedSandbox(SandboxedEnvironment):
 
     def check_constructs(self, source: str) -> None:
         """Refuse what a paragraph never needs; TemplateSyntaxError for bad syntax comes first."""
-        for node in self.parse(source).find_all(FORBIDDEN):
-            raise LimitExceeded(f"'{type(node).__name__.lower()}' is not allowed here (line {node.lineno})")
+        _refuse_constructs(self.parse(source))
+
+    def template(self, source: str, *, checked: bool = False) -> Template:
+        """``from_string(source)``, compiled once a process and kept on disk between runs; ``checked``:
+        refused first as check_constructs refuses (parsed once for both)."""
+        found = self._compiled.get((source, checked))
+        if found is None:
+            if len(self._compiled) >= KEPT_IN_MEMORY:
+                self._compiled.clear()
+            self._signature = self._signature or compiled.environment_signature(self)
+            code = compiled.kept_code(self, self._signature, source, checked,
+                                      lambda: self._compile_source(source, checked))
+            found = self.template_class.from_code(self, code, self.make_globals(None), None)
+            self._compiled[(source, checked)] = found
+        return found
+
+    def _compile_source(self, source: str, checked: bool):
+        if not checked:
+            return self.compile(source)
+        tree = self.parse(source)
+        _refuse_constructs(tree)
+        return self.compile(tree)
+
+
+def _refuse_constructs(tree: nodes.Template) -> None:
+    for node in tree.find_all(FORBIDDEN):
+        raise LimitExceeded(f"'{type(node).__name__.lower()}' is not allowed here (line {node.lineno})")
 
 
 def make_sandbox(*, autoescape: bool = False, **options) -> BoundedSandbox:

@@ -158,7 +158,7 @@ class Picture:
 
 def _fill(env, xml: str, context: dict) -> str:
     # As docxtpl's render_xml_part: one paragraph a line for Jinja, then its marks put back.
-    out = env.from_string(re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)).render(context)
+    out = env.template(re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)).render(context)
     out = re.sub(r"\n<w:p([ >])", r"<w:p\1", out)
     return out.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
 
@@ -167,11 +167,17 @@ def _property_ok(text: str) -> bool:
     return len(text) <= MAX_PROPERTY and not filled_xml.NOT_XML.search(text)
 
 
+@lru_cache(maxsize=1)
+def _environment():
+    # One for every check in the process, so that each part's source is compiled once (compiled.py keeps it on disk).
+    return make_sandbox(autoescape=True)
+
+
 def fills_in(report: Report, source: TemplateSource) -> bool:
     """True when the template, filled in with this report, is sure to render as a .docx."""
     where = ["body"]
     context = build_context(report, Rich, lambda chart: Picture(chart, where))
-    env = make_sandbox(autoescape=True)
+    env = _environment()
     started = time.monotonic()
     try:
         with time_limit(TIME_LIMIT):
@@ -184,7 +190,7 @@ def fills_in(report: Report, source: TemplateSource) -> bool:
             where[0] = "properties"
             # A property with no "{" is no template (Jinja's tags all start with one): it fills in as itself
             # (less a final newline), so it is checked as it is, without compiling it.
-            if not all(_property_ok(env.from_string(text).render(context) if "{" in text else text)
+            if not all(_property_ok(env.template(text).render(context) if "{" in text else text)
                        for text in source.properties):
                 return False
     except Exception:  # noqa: BLE001 - any error at all: the real render finds and words it
