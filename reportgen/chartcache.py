@@ -45,7 +45,12 @@ def cache_dir(kind: str = "charts") -> Path | None:
     """The folder charts (or another ``kind`` in KINDS) are kept in, or None when there is none to be had."""
     if os.environ.get(KINDS[kind], "").lower() in ("0", "off", "no", "false"):
         return None
-    base = os.environ.get("XDG_CACHE_HOME", "")
+    return _folder(kind, os.environ.get("XDG_CACHE_HOME", ""), os.environ.get("HOME", ""))
+
+
+@lru_cache(maxsize=32)
+def _folder(kind: str, base: str, home: str) -> Path | None:
+    # By the variables that decide it (``home``: Path.home() reads HOME), as a check asks for it some fifty times.
     # The XDG spec: a relative (or empty) XDG_CACHE_HOME is to be ignored.
     root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
     return _usable(root / SUBFOLDER[0] / kind)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -250,7 +251,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _no_pydantic_plugins() -> None:
+    """reportgen uses no pydantic plugin, so pydantic is told (its documented PYDANTIC_DISABLE_PLUGINS) not to
+    look for any: the look is a scan of every installed package's entry points, on the first model built.
+    Only the `reportgen` command sets it (the library, imported by another program, leaves that
+    program's plugins alone), and a value already set is kept; what this process starts inherits it,
+    and none of that (LibreOffice, the UNO script, forked workers) is a pydantic program with plugins."""
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _no_pydantic_plugins()
     parser = _parser()
     try:
         args = parser.parse_args(argv)

@@ -8,7 +8,6 @@ from pathlib import Path
 from .contract import INDICATOR_COLUMNS, MORE_INDICATOR_COLUMNS
 from .csvfile import read_csv, table_from_rows
 from .tables import Collector, Table, normalise
-from .wide import WideSheet, find_header
 
 LAYOUTS = ("auto", "long", "wide")
 WORKBOOKS = (".xlsx", ".xlsm")  # what is read as an Excel workbook
@@ -94,6 +93,8 @@ def _long(book, collector: Collector) -> dict[str, Table]:
 
 
 def _wide(book, options: Options, collector: Collector) -> dict[str, Table]:
+    from .wide import WideSheet, find_header  # only a wide sheet needs it (a check of kept data reads no sheet)
+
     if options.sheet is not None:
         names = [book.find(options.sheet)]
         if names[0] is None:
