@@ -154,3 +154,13 @@ def test_an_edit_to_the_chart_code_is_a_new_key(cache, draws, monkeypatch):
     monkeypatch.setattr(charts, "_code_version", lambda: "edited")
     trend_chart(POINTS, **TREND)
     assert draws[0] == 2
+
+
+def test_package_version_reads_what_importlib_metadata_parses():
+    from importlib.metadata import distributions
+
+    installed = {d.metadata["Name"]: d.version for d in distributions()}
+    assert {"matplotlib", "Jinja2", "docxtpl", "openpyxl"} <= set(installed)
+    for name, version in installed.items():
+        assert chartcache.package_version(name) == version, name
+    assert chartcache.package_version("no-such-package-for-reportgen") == "absent"
