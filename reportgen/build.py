@@ -180,13 +180,13 @@ def _prepare(meeting_dir: Path | str, *, parallel: bool, draft: bool, on_cover, 
     style = house_style(meeting)
     boilerplate = Boilerplate.for_meeting(meeting, meeting.boilerplate or style.boilerplate)
     guidance = _guidance(meeting, scores, boilerplate, style)
-    facts = replace(paper_facts(meeting, created), draft=draft)
+    facts = replace(paper_facts(meeting, created, style), draft=draft)
     with beside(parallel) as run:
         if draw:
             charts = exception_charts(scores, parallel)
             pending = run(partial(_render_scorecard, exception_charts=charts, forecasts=style.settings.forecasts),
                           facts, scores, guidance)
-        report = compose(meeting, scores, boilerplate=boilerplate, created=created)
+        report = compose(meeting, scores, boilerplate=boilerplate, created=created, style=style)
         warnings = [*warnings, *_gate(meeting, scores, dataset, report, draft)]
         report = _as_draft(report) if draft else report
         docx = render_report(report)

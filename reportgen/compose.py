@@ -297,9 +297,10 @@ def history_length(meeting: Meeting) -> int:
 
 
 def compose(meeting: Meeting, scores: ScoreSet, *, boilerplate: Boilerplate | None = None,
-            created: datetime | None = None) -> Report:
-    """The whole cover report for a meeting; raises with every problem found at once."""
-    style = house_style(meeting)
+            created: datetime | None = None, style: HouseStyle | None = None) -> Report:
+    """The whole cover report for a meeting; raises with every problem found at once.
+    ``style``: the meeting's house style when the caller has found it already."""
+    style = style or house_style(meeting)
     boilerplate = boilerplate or Boilerplate.for_meeting(meeting, meeting.boilerplate or style.boilerplate)
     ctx = Context(meeting, scores, style, boilerplate, fields_for(meeting, scores, style))
     specs = _specs(meeting, style)

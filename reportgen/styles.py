@@ -270,9 +270,14 @@ def _load(name: str, _folders: tuple[str, ...], _stamp: tuple[int, ...], folder:
     return HouseStyle(name, settings, tuple(styles[s] for s in chain), boilerplate, tuple(warnings))
 
 
+def _raw(path: Path) -> dict:
+    return read_yaml_mapping(path, display_path(path), TemplateError,
+                             what="house-style keys such as sections: and header:")
+
+
 def _read(path: Path) -> tuple[dict, list[Problem], list[str]]:
     shown = display_path(path)
-    raw = read_yaml_mapping(path, shown, TemplateError, what="house-style keys such as sections: and header:")
+    raw = _raw(path)
     try:
         checked = Style.model_validate(raw)
     except ValidationError as exc:
@@ -316,7 +321,7 @@ def council_names(folder: Path | None = None) -> dict[str, str]:
     names: dict[str, str] = {}
     for style, path in available_styles(folder).items():
         try:
-            raw, _, _ = _read(path / STYLE_FILE)
+            raw = _raw(path / STYLE_FILE)  # its keys as written: checking them is for a meeting that uses it
         except TemplateError:
             continue  # a broken style is reported when a meeting uses it
         for name in raw.get("council") or []:
