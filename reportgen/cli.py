@@ -85,13 +85,20 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _watch(args: argparse.Namespace) -> int:
-    from .watch import watch
-
     if len(args.meetings) != 1:
         print("reportgen build: --watch watches one meeting; give one MEETING_DIR", file=sys.stderr)
         return EXIT_USAGE
-    return watch(args.meetings[0], args.output, pack=not args.no_pack, strict=args.strict, draft=args.draft,
-                 progress=_progress(args), warn=lambda message: print(message, file=sys.stderr, flush=True))
+    from .parallel import Named, stand_by, stand_down
+
+    if not args.no_pack:
+        stand_by(Named("reportgen.merge", "ready"))  # as for a build: every rebuild's merge is done there
+    try:
+        from .watch import watch
+
+        return watch(args.meetings[0], args.output, pack=not args.no_pack, strict=args.strict, draft=args.draft,
+                     progress=_progress(args), warn=lambda message: print(message, file=sys.stderr, flush=True))
+    finally:
+        stand_down()
 
 
 def _summary_line(item, out: Path) -> str:

@@ -149,6 +149,20 @@ def test_watch_with_one_meeting_only(tmp_path):
 
 
 @needs_soffice
+def forks_of(pid: int) -> list[int]:
+    """The children of ``pid`` that are forks of it (the same command line): the merge's process."""
+    own = (Path("/proc") / str(pid) / "cmdline").read_bytes()
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            parent = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            if parent == pid and (proc / "cmdline").read_bytes() == own:
+                found.append(int(proc.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
 def test_watch_restarts_a_killed_libreoffice_and_its_pack_matches_a_cold_build(meeting, tmp_path):
     cold = tmp_path / "cold"
     result = subprocess.run([sys.executable, "-m", "reportgen.cli", "build", "m", "-o", str(cold)], cwd=tmp_path,
@@ -166,6 +180,9 @@ def test_watch_restarts_a_killed_libreoffice_and_its_pack_matches_a_cold_build(m
         edit(meeting / "boilerplate" / PARAGRAPH.name, "Warm results for {{ service_short }}.")
         watching.wait_for(lambda: watching.lines("rebuilt"), "rebuild with the warm LibreOffice")
         assert soffice_pids(watching.process.pid) == [warm], "the warm LibreOffice was not kept"
+        # Every pack is merged in the one process forked before the first build, while the watch was small.
+        merger = forks_of(watching.process.pid)
+        assert len(merger) == 1
         assert "restarted" not in watching.err()
 
         os.kill(warm, signal.SIGKILL)
@@ -182,6 +199,7 @@ def test_watch_restarts_a_killed_libreoffice_and_its_pack_matches_a_cold_build(m
 
         assert "Restarted results for SCS." in PdfReader(out / "agenda-pack.pdf").pages[0].extract_text() + \
             PdfReader(out / "agenda-pack.pdf").pages[1].extract_text()
+        assert forks_of(watching.process.pid) == merger
         restarted = soffice_pids(watching.process.pid)
         assert len(restarted) == 1 and restarted != [warm]
         assert watching.stop(signal.SIGTERM) == 0
