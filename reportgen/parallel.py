@@ -63,7 +63,8 @@ class _Forked:
         """Start ``work(child's end of the pipe, *args)`` in a forked child; keep this end."""
         context = _fork_context()
         self._pipe, child_end = context.Pipe(duplex=duplex)
-        self._process = context.Process(target=_in_child, args=(self._pipe, work, child_end, *args), daemon=True)
+        self._process = context.Process(target=_in_child, args=(os.getpid(), self._pipe, work, child_end, *args),
+                                        daemon=True)
         self._process.start()
         child_end.close()
 
@@ -91,12 +92,29 @@ class _Forked:
         self._pipe.close()
 
 
-def _in_child(parents_end, work, *args) -> None:
+def _in_child(parent: int, parents_end, work, *args) -> None:
     # The fork copied this process's end of the pipe too: closed here, so that when this
     # process dies (even by SIGKILL) the child's recv() sees the end and its send() fails,
     # rather than waiting on a pipe only it still holds.
     parents_end.close()
+    _die_with_parent(parent)
     work(*args)
+
+
+def _die_with_parent(parent: int) -> None:
+    """Linux: this child is killed when the process that forked it ends, however it ends.
+
+    An end seen through the pipe comes only between jobs, and a child forked later
+    holds a copy of the pipes of those forked before it; a child outliving the build
+    would keep its standard output and error open, on which whoever ran the build waits.
+    """
+    import ctypes
+    import signal
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # it ended before the prctl took
+            os._exit(1)
 
 
 class Ended(RenderError):

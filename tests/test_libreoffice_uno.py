@@ -139,6 +139,20 @@ def test_a_build_failing_early_leaves_no_libreoffice(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+def processes_under(pid: int) -> list[str]:
+    """``pid`` and its children, each with its state and what it waits in, for a failure's message."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            stat = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+            if int(proc.name) == pid or int(stat[1]) == pid:
+                command = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")[:120]
+                found.append(f"{proc.name} {stat[0]} {(proc / 'wchan').read_text()} {command}")
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
 def stopped(pid: int) -> bool:
     return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "T"
 
@@ -152,7 +166,10 @@ def test_ctrl_c_during_a_build_leaves_no_libreoffice(tmp_path):
         assert soffice_bin(marker), "no LibreOffice while the build ran"
         build.send_signal(signal.SIGINT)  # what Ctrl-C sends reportgen (LibreOffice has its own session)
         os.kill(build.pid, signal.SIGCONT)
-        out, err = build.communicate(timeout=60)
+        try:
+            out, err = build.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"the build did not end within 60 s of Ctrl-C; its processes: {processes_under(build.pid)}")
     finally:
         build.kill()
     assert build.returncode == 130, err

@@ -143,3 +143,49 @@ def _alive(pid: int) -> bool:
         return "\nState:\tZ" not in Path(f"/proc/{pid}/status").read_text()  # a zombie has ended
     except OSError:
         return False
+
+
+BUSY_PARENT = """\
+import pathlib, sys, time
+from reportgen import parallel
+
+def busy(flag):
+    pathlib.Path(flag).touch()
+    time.sleep(120)
+
+parallel.stand_by(time.time)               # a process for jobs, forked now
+parallel.warm_up(time.time)                # and one forked after it, holding a copy of its pipe
+print(parallel._standing._process.pid, parallel._warm._process.pid, flush=True)
+parallel.apart(busy, sys.argv[1])          # the job the first is busy with when this process is killed
+"""
+
+
+def test_forked_processes_end_with_a_killed_parent_even_mid_job(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    flag = tmp_path / "busy"
+    parent = subprocess.Popen([sys.executable, "-c", BUSY_PARENT, str(flag)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, env={**os.environ, "REPORTGEN_WORKERS": "2"})
+    children = [int(pid) for pid in parent.stdout.readline().split()]
+    assert len(children) == 2 and all(_running(pid) for pid in children)
+    deadline = time.monotonic() + 30
+    while not flag.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert flag.exists(), "the job never started"
+    os.kill(parent.pid, signal.SIGKILL)
+    # Whoever ran the build sees its output end at once, not when the busy job would have.
+    parent.communicate(timeout=10)
+    deadline = time.monotonic() + 10
+    while any(map(_running, children)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(map(_running, children))
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
