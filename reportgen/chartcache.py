@@ -160,7 +160,8 @@ def _bound(folder: Path, limit: int, keep: Path) -> None:
     for entry in os.scandir(folder):
         with contextlib.suppress(OSError):
             if entry.is_file() and not entry.name.startswith("."):  # not another writer's temporary file
-                files.append((entry.stat().st_mtime_ns, entry.stat().st_size, Path(entry.path)))
+                stat = entry.stat()
+                files.append((stat.st_mtime_ns, stat.st_size, Path(entry.path)))
     total = sum(size for _, size, _ in files)
     for _, size, path in sorted(files):
         if total <= limit:

@@ -1,4 +1,5 @@
-"""Reading a PDF's tags back, for the tests of the agenda pack (test_pack.py, test_build.py)."""
+"""Reading a PDF's tags back, and small parts to merge, for the tests of the agenda pack
+(test_pack.py, test_build.py, test_merge_base.py)."""
 
 from __future__ import annotations
 
@@ -122,3 +123,18 @@ def _pages_of(element) -> set:
         if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR" and kid.get("/Pg") is not None:
             pages.add(kid.Pg.objgen)
     return pages
+
+
+def reportlab_pdf(path: Path, name: str, pages: int, outline: bool = True) -> Path:
+    """A small untagged appendix with a bookmark per page (none without ``outline``), as a meeting may list."""
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(path), invariant=1)
+    for number in range(1, pages + 1):
+        if outline:
+            pdf.bookmarkPage(f"p{number}")
+            pdf.addOutlineEntry(f"{name} section {number}", f"p{number}", level=0)
+        pdf.drawString(72, 720, f"{name} page {number}")
+        pdf.showPage()
+    pdf.save()
+    return path

@@ -18,27 +18,14 @@ from pathlib import Path
 import pikepdf
 import pytest
 from pypdf import PdfReader
-from reportlab.pdfgen import canvas
 
 from reportgen import libreoffice, merge
 
-from pack_tags import headings, needs_pdfua_check, pdfua_failures, unresolved_struct_parents
+from pack_tags import headings, needs_pdfua_check, pdfua_failures, reportlab_pdf, unresolved_struct_parents
 
 ROOT = Path(__file__).resolve().parent.parent
 FACTS = dict(title="Committee, 22 June 2017: Performance", author="A. Author", subject="Agenda pack",
              language="en-GB", created=datetime(2017, 6, 22))
-
-
-def _reportlab_pdf(path: Path, name: str, pages: int) -> Path:
-    """A small untagged appendix with a bookmark per page, as a meeting may list."""
-    pdf = canvas.Canvas(str(path), invariant=1)
-    for number in range(1, pages + 1):
-        pdf.bookmarkPage(f"p{number}")
-        pdf.addOutlineEntry(f"{name} section {number}", f"p{number}", level=0)
-        pdf.drawString(72, 720, f"{name} page {number}")
-        pdf.showPage()
-    pdf.save()
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -54,8 +41,8 @@ def kent(tmp_path_factory):
         (folder / "report.docx").write_bytes(built.docx)
         libreoffice.convert_docx_to_pdf(folder / "report.docx", folder / "cover.pdf", timeout=60)
         found["cover"] = ("Cover report", folder / "cover.pdf")
-    found["before"] = ("Appendix A: Budget", _reportlab_pdf(folder / "budget.pdf", "Budget", 2))
-    found["after"] = ("Appendix C: Minutes", _reportlab_pdf(folder / "minutes.pdf", "Minutes", 1))
+    found["before"] = ("Appendix A: Budget", reportlab_pdf(folder / "budget.pdf", "Budget", 2))
+    found["after"] = ("Appendix C: Minutes", reportlab_pdf(folder / "minutes.pdf", "Minutes", 1))
     return found
 
 

@@ -92,25 +92,6 @@ def test_one_worker_means_no_process_stood_by(monkeypatch):
     assert parallel.apart(where, "kent")[1] == os.getpid()
 
 
-def test_the_process_stood_by_ends_when_the_build_is_killed():
-    script = ("import time; from reportgen import parallel; parallel.stand_by(lambda: None); "
-              "print(parallel._standing._process.pid, flush=True); time.sleep(60)")
-    env = {k: v for k, v in os.environ.items() if k != "REPORTGEN_WORKERS"}
-    build = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True, env=env)
-    child = int(build.stdout.readline())
-    build.kill()
-    build.wait()
-    deadline = time.monotonic() + 10
-    while _alive(child) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not _alive(child)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        return "\nState:\tZ" not in Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return False
 
 
 # --- in a build ------------------------------------------------------------------------------

@@ -19,13 +19,12 @@ import pikepdf
 import pytest
 from pikepdf import Array, Dictionary, Name, OutlineItem, String
 from pypdf import PdfReader
-from reportlab.pdfgen import canvas
 
 from reportgen import __version__, libreoffice, merge, pack, structtree
 from reportgen.errors import RenderError
 
-from pack_tags import (PDFUA_CHECK, headings, needs_pdfua_check, pdfua_failures, remapped_standard_types, type_counts,
-                       unresolved_struct_parents)
+from pack_tags import (PDFUA_CHECK, headings, needs_pdfua_check, pdfua_failures, remapped_standard_types, reportlab_pdf,
+                       type_counts, unresolved_struct_parents)
 
 WHEN = datetime(2017, 6, 1, tzinfo=timezone.utc)
 WELSH = "Cyngor Sir Ddinbych: dŵr, tŷ, Ŵ a Ŷ"
@@ -196,18 +195,6 @@ def test_a_hung_libreoffice_is_stopped_at_the_timeout(tmp_path, monkeypatch):
 # --- merging the agenda pack ---------------------------------------------------------
 
 
-def _reportlab_pdf(path: Path, name: str, pages: int, outline: bool = True) -> Path:
-    pdf = canvas.Canvas(str(path), invariant=1)
-    for number in range(1, pages + 1):
-        if outline:
-            pdf.bookmarkPage(f"p{number}")
-            pdf.addOutlineEntry(f"{name} section {number}", f"p{number}", level=0)
-        pdf.drawString(72, 720, f"{name} page {number}")
-        pdf.showPage()
-    pdf.save()
-    return path
-
-
 PACK_FACTS = dict(
     title="Performance report: Kent Children's Social Care", author="Kent County Council",
     subject="Agenda item 7", language="en-GB", created=WHEN,
@@ -229,8 +216,8 @@ def _outline(reader: PdfReader) -> list:
 @pytest.fixture()
 def parts(tmp_path):
     return [
-        ("Cover report", _reportlab_pdf(tmp_path / "cover.pdf", "Cover", 2, outline=False)),
-        ("Appendix A: scorecard", _reportlab_pdf(tmp_path / "appendix.pdf", "Appendix", 3)),
+        ("Cover report", reportlab_pdf(tmp_path / "cover.pdf", "Cover", 2, outline=False)),
+        ("Appendix A: scorecard", reportlab_pdf(tmp_path / "appendix.pdf", "Appendix", 3)),
     ]
 
 
@@ -306,7 +293,7 @@ def test_merge_names_every_part_it_cannot_read(parts, tmp_path):
 
 @needs_soffice
 def test_pack_from_two_libreoffice_runs_is_byte_identical(converted, tmp_path):
-    appendix = _reportlab_pdf(tmp_path / "appendix.pdf", "Appendix", 2)
+    appendix = reportlab_pdf(tmp_path / "appendix.pdf", "Appendix", 2)
     # LibreOffice stamps each conversion with its own date and /ID ...
     assert converted[0].read_bytes() != converted[1].read_bytes()
     packs = []
@@ -504,7 +491,7 @@ def test_a_kept_first_run_profile_seeds_later_conversions_with_the_same_pack(two
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     source = tmp_path / "report.docx"
     source.write_bytes(pack.normalise_docx(two_saves[0], WHEN))
-    appendix = _reportlab_pdf(tmp_path / "appendix.pdf", "Appendix", 1)
+    appendix = reportlab_pdf(tmp_path / "appendix.pdf", "Appendix", 1)
     packs = []
     for number in range(2):  # the first run keeps its profile, the second starts from a copy of it
         cover = libreoffice.convert_docx_to_pdf(source, tmp_path / f"cover{number}.pdf", timeout=60)

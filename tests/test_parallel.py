@@ -122,20 +122,25 @@ def test_the_warm_process_draws_the_same_scorecard_as_one_process(tmp_path):
     assert build("2", tmp_path / "two") == build("1", tmp_path / "one")
 
 
-def test_a_warm_process_ends_when_the_build_is_killed(tmp_path):
-    """SIGKILL gives the build no chance to stop its children: the warm one must see it is gone."""
-    script = ("import os, sys, time; from reportgen import parallel; "
-              "parallel.warm_up(lambda: None); print(parallel._warm._process.pid, flush=True); time.sleep(60)")
+@pytest.mark.parametrize("fork, held", [("warm_up", "_warm"), ("stand_by", "_standing")])
+def test_a_waiting_process_ends_when_the_build_is_killed(fork, held):
+    """SIGKILL gives the build no chance to stop its children: the one waiting must see it is gone."""
+    script = (f"import time; from reportgen import parallel; parallel.{fork}(lambda: None); "
+              f"print(parallel.{held}._process.pid, flush=True); time.sleep(60)")
     build = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True,
                              env={**os.environ, "REPORTGEN_WORKERS": "2"})
     child = int(build.stdout.readline())
     assert Path(f"/proc/{child}").exists()
     build.kill()
     build.wait()
-    deadline = time.monotonic() + 10
-    while _alive(child) and time.monotonic() < deadline:
+    _until_ended(child)
+
+
+def _until_ended(pid: int, within: float = 10) -> None:
+    deadline = time.monotonic() + within
+    while _alive(pid) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not _alive(child)
+    assert not _alive(pid)
 
 
 def _alive(pid: int) -> bool:
@@ -169,7 +174,7 @@ def test_forked_processes_end_with_a_killed_parent_even_mid_job(tmp_path):
     parent = subprocess.Popen([sys.executable, "-c", BUSY_PARENT, str(flag)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               text=True, env={**os.environ, "REPORTGEN_WORKERS": "2"})
     children = [int(pid) for pid in parent.stdout.readline().split()]
-    assert len(children) == 2 and all(_running(pid) for pid in children)
+    assert len(children) == 2 and all(_alive(pid) for pid in children)
     deadline = time.monotonic() + 30
     while not flag.exists() and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -177,15 +182,5 @@ def test_forked_processes_end_with_a_killed_parent_even_mid_job(tmp_path):
     os.kill(parent.pid, signal.SIGKILL)
     # Whoever ran the build sees its output end at once, not when the busy job would have.
     parent.communicate(timeout=10)
-    deadline = time.monotonic() + 10
-    while any(map(_running, children)) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not any(map(_running, children))
-
-
-def _running(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
+    for child in children:
+        _until_ended(child)
